@@ -1,0 +1,39 @@
+# The two commands a fresh clone needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app bv
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install migrate catalogs lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+catalogs: install
+	$(FLASK) translate compile
+
+migrate: install
+	$(FLASK) db upgrade
+
+run: catalogs migrate
+	$(FLASK) demo --if-empty
+	BV_DEMO_MODE=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+
+test: catalogs lint
+	$(FLASK) translate check
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: catalogs
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

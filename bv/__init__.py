@@ -1,0 +1,60 @@
+"""BalkanView: the publishing platform of a trilingual newsroom."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from bv.config import DEFAULT_INSTANCE, PROJECT_ROOT, configure
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, features, commands."""
+    instance_path = Path((test_config or {}).get("INSTANCE_PATH", DEFAULT_INSTANCE))
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path.resolve()),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    configure(app, test_config)
+    Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
+    configure_extensions(app)
+    configure_features(app)
+    configure_commands(app)
+    return app
+
+
+def configure_extensions(app: Flask) -> None:
+    """Bind every extension to this app."""
+    from bv import i18n, models  # noqa: F401  (models: every table registered for Alembic)
+    from bv.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    if app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    limiter.init_app(app)
+    i18n.init_app(app)
+
+
+def configure_features(app: Flask) -> None:
+    """Register each feature's blueprints and hooks."""
+    from bv import accounts, errors, site
+
+    accounts.init_app(app)
+    site.init_app(app)
+    errors.init_app(app)
+
+
+def configure_commands(app: Flask) -> None:
+    """Register the flask CLI groups."""
+    from bv.demo import cli as demo_cli
+    from bv.i18n import cli as translate_cli
+
+    translate_cli.init_app(app)
+    demo_cli.init_app(app)

@@ -1,0 +1,43 @@
+"""Staff accounts and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bv.database import UTCDateTime, utcnow
+from bv.extensions import db
+
+ROLES = ("admin", "editor", "translator", "author")
+
+
+class User(UserMixin, db.Model):
+    """A member of staff: admin, editor, translator (with target languages) or author."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="author")
+    # comma-separated target languages, for translators
+    languages: Mapped[str] = mapped_column(String(20), default="")
+    ui_locale: Mapped[str] = mapped_column(String(5), default="sq")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        return self.active
+
+    @property
+    def language_list(self) -> list[str]:
+        """The languages this translator may translate into."""
+        return [code for code in self.languages.split(",") if code]
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

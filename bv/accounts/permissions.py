@@ -1,0 +1,57 @@
+"""Who may do what: one table, enforced by the domain functions and the views."""
+
+from __future__ import annotations
+
+from bv.accounts.models import User
+
+# actions on a language version of an article
+TRANSLATION_ACTIONS = {
+    "edit": {"admin", "editor", "author", "translator"},
+    "submit": {"admin", "editor", "author", "translator"},
+    "approve": {"admin", "editor"},
+    "return": {"admin", "editor"},
+    "publish": {"admin", "editor"},
+    "unpublish": {"admin", "editor"},
+    "schedule": {"admin", "editor"},
+    "override": {"admin", "editor"},
+    "machine_translate": {"admin", "editor", "translator"},
+}
+
+SITE_ACTIONS = {
+    "manage_users": {"admin"},
+    "manage_settings": {"admin"},
+    "manage_categories": {"admin", "editor"},
+    "create_article": {"admin", "editor", "author"},
+    "view_audit": {"admin", "editor"},
+    "manage_glossary": {"admin", "editor"},
+    "view_dashboard": {"admin", "editor", "translator", "author"},
+}
+
+
+def can(user: User | None, action: str, translation=None, *, locale: str | None = None) -> bool:
+    """True when the user may perform the action; None stands for the system (CLI, scheduler)."""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.active:
+        return False
+    if action in SITE_ACTIONS:
+        return user.role in SITE_ACTIONS[action]
+    allowed = TRANSLATION_ACTIONS.get(action)
+    if allowed is None or user.role not in allowed:
+        return False
+    target_locale = translation.locale if translation is not None else locale
+    article = translation.article if translation is not None else None
+    if user.role == "translator":
+        # translators work only on translations into their languages, never on a source
+        if target_locale not in user.language_list:
+            return False
+        if article is not None and article.source_locale == target_locale:
+            return False
+    if user.role == "author" and article is not None:
+        # authors touch only their own articles
+        return article.author_id == user.id
+    return True
+
+
+class PermissionDenied(Exception):
+    """Raised by domain functions; views turn it into a 403."""

@@ -1,0 +1,164 @@
+"""Writing articles: create, save a language version (with a revision), slugs and redirects."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bv.accounts.permissions import PermissionDenied, can
+from bv.articles.models import (
+    Article,
+    ArticleTranslation,
+    Revision,
+    SlugRedirect,
+)
+from bv.articles.rendering import count_words, render_body
+from bv.articles.slugs import make_slug
+from bv.audit.service import record
+from bv.database import utcnow
+from bv.extensions import db
+
+TEXT_FIELDS = ("headline", "lede", "body", "image_alt", "image_caption")
+
+
+class EditConflict(Exception):
+    """Someone else saved this translation since the editor opened it."""
+
+    def __init__(self, translation: ArticleTranslation, submitted: dict):
+        super().__init__("edit conflict")
+        self.translation = translation
+        self.submitted = submitted
+
+
+def unique_slug(locale: str, text: str, translation_id: int | None = None) -> str:
+    """A slug for the locale that no other translation and no redirect uses."""
+    base = make_slug(text, locale)
+    candidate, n = base, 2
+    while True:
+        taken = db.session.scalar(
+            select(ArticleTranslation.id).where(
+                ArticleTranslation.locale == locale,
+                ArticleTranslation.slug == candidate,
+                ArticleTranslation.id != (translation_id or 0),
+            )
+        ) or db.session.scalar(
+            select(SlugRedirect.id).where(
+                SlugRedirect.locale == locale,
+                SlugRedirect.old_slug == candidate,
+                SlugRedirect.translation_id != (translation_id or 0),
+            )
+        )
+        if not taken:
+            return candidate
+        candidate, n = f"{base}-{n}", n + 1
+
+
+def create_article(*, source_locale, category=None, author=None, byline="", tags=()) -> Article:
+    """A new story; its source version is added by save_translation."""
+    article = Article(
+        source_locale=source_locale,
+        category=category,
+        author=author,
+        byline=byline or (author.display_name if author else ""),
+        tags=list(tags),
+    )
+    db.session.add(article)
+    db.session.flush()
+    return article
+
+
+def save_translation(
+    article: Article,
+    locale: str,
+    values: dict,
+    *,
+    user=None,
+    expected_version: int | None = None,
+    minor: bool = False,
+    note: str = "",
+    slug: str | None = None,
+    based_on: Revision | None = None,
+    at=None,
+    commit: bool = True,
+) -> ArticleTranslation:
+    """Save one language version, making a revision; refuse stale versions (optimistic lock)."""
+    translation = article.translation(locale)
+    if translation is not None and not can(user, "edit", translation):
+        raise PermissionDenied("edit")
+    if translation is None and user is not None and not can(
+        user, "edit", None, locale=locale
+    ):
+        raise PermissionDenied("edit")
+    if translation is not None and expected_version is not None:
+        if translation.version != expected_version:
+            raise EditConflict(translation, values)
+
+    now = at or utcnow()
+    if translation is None:
+        translation = ArticleTranslation(
+            article=article, locale=locale, status="draft", slug="", created_at=now
+        )
+        db.session.add(translation)
+    if based_on is not None:
+        translation.source_revision_id = based_on.id
+    for field in TEXT_FIELDS:
+        if field in values:
+            setattr(translation, field, (values[field] or "").strip())
+    translation.body_html = render_body(translation.body)
+    translation.word_count = count_words(translation.headline, translation.lede, translation.body)
+    translation.updated_at = now
+    translation.updated_by_id = getattr(user, "id", None)
+    db.session.flush()
+    _update_slug(translation, slug)
+
+    number = (
+        db.session.scalar(
+            select(db.func.max(Revision.number)).where(Revision.translation_id == translation.id)
+        )
+        or 0
+    ) + 1
+    revision = Revision(
+        translation=translation,
+        number=number,
+        slug=translation.slug,
+        minor=minor,
+        note=note,
+        author_id=getattr(user, "id", None),
+        created_at=now,
+        **{f: getattr(translation, f) for f in TEXT_FIELDS},
+    )
+    db.session.add(revision)
+    db.session.flush()
+    record(
+        "translation.saved",
+        user=user,
+        article=article,
+        locale=locale,
+        detail={"revision": number, "minor": minor},
+    )
+    if commit:
+        db.session.commit()
+    return translation
+
+
+def _update_slug(translation: ArticleTranslation, requested: str | None) -> None:
+    """Slugs follow the headline until first publication; afterwards only on request."""
+    if requested:
+        new_slug = unique_slug(translation.locale, requested, translation.id)
+    elif not translation.slug or translation.first_published_at is None:
+        new_slug = unique_slug(translation.locale, translation.headline, translation.id)
+    else:
+        return
+    old = translation.slug
+    if old == new_slug:
+        return
+    if old and translation.first_published_at is not None:
+        db.session.add(
+            SlugRedirect(locale=translation.locale, old_slug=old, translation_id=translation.id)
+        )
+    # a redirect that pointed at the new slug would shadow it
+    db.session.execute(
+        db.delete(SlugRedirect).where(
+            SlugRedirect.locale == translation.locale, SlugRedirect.old_slug == new_slug
+        )
+    )
+    translation.slug = new_slug

@@ -1,0 +1,142 @@
+"""The life of one language version. Every status change goes through transition()."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bv.accounts.permissions import PermissionDenied, can
+from bv.articles.models import ArticleTranslation
+from bv.audit.service import record
+from bv.database import utcnow
+from bv.extensions import db
+
+
+class TransitionError(Exception):
+    """The requested change is not possible from the current status."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+# action -> statuses it may start from, and the status it leads to
+TRANSITIONS = {
+    "submit": ({"draft", "unpublished"}, "in_review"),
+    "return": ({"in_review", "approved"}, "draft"),
+    "approve": ({"in_review"}, "approved"),
+    "publish": ({"approved", "unpublished"}, "published"),
+    "unpublish": ({"published"}, "unpublished"),
+    "schedule": ({"approved", "unpublished"}, None),
+    "unschedule": ({"approved", "unpublished", "draft", "in_review"}, None),
+}
+
+# the writer's own language may be published straight from a draft by an editor
+SOURCE_PUBLISH_FROM = {"draft", "in_review", "approved", "unpublished"}
+
+# checks registered by the translation workflow (approval gate); each returns error codes
+approval_checks: list = []
+
+
+def allowed_from(translation: ArticleTranslation, action: str) -> set[str]:
+    """The statuses from which the action may start for this translation."""
+    sources, _ = TRANSITIONS[action]
+    if translation.locale == translation.article.source_locale and action in (
+        "publish",
+        "schedule",
+    ):
+        return SOURCE_PUBLISH_FROM
+    return sources
+
+
+def available_actions(translation: ArticleTranslation, user) -> list[str]:
+    """The actions this user can take on the translation right now."""
+    result = []
+    for action in TRANSITIONS:
+        if action == "unschedule" and translation.scheduled_at is None:
+            continue
+        if translation.status in allowed_from(translation, action) and can(
+            user, action, translation
+        ):
+            result.append(action)
+    return result
+
+
+def transition(
+    translation: ArticleTranslation,
+    action: str,
+    *,
+    user=None,
+    when: datetime | None = None,
+    override_reason: str | None = None,
+    at: datetime | None = None,
+    commit: bool = True,
+) -> ArticleTranslation:
+    """Check permission and status, apply the change, record it and commit.
+
+    `at` backdates the change (demo content and imports); it defaults to now.
+    """
+    if action not in TRANSITIONS:
+        raise TransitionError("unknown_action", action=action)
+    if not can(user, action, translation):
+        raise PermissionDenied(action)
+    if translation.status not in allowed_from(translation, action):
+        raise TransitionError("not_from_status", action=action, status=translation.status)
+
+    now = at or utcnow()
+    detail: dict = {"from": translation.status}
+    if action == "approve":
+        problems = [p for check in approval_checks for p in check(translation)]
+        if problems:
+            if not override_reason:
+                raise TransitionError("approval_blocked", problems=problems)
+            if not can(user, "override", translation):
+                raise PermissionDenied("override")
+            detail["override_reason"] = override_reason
+            detail["problems"] = problems
+    if action == "schedule":
+        if when is None or when <= now:
+            raise TransitionError("schedule_in_past")
+        translation.scheduled_at = when
+        detail["scheduled_at"] = when.isoformat()
+    elif action == "unschedule":
+        translation.scheduled_at = None
+    else:
+        _, target = TRANSITIONS[action]
+        translation.status = target
+        if action == "publish":
+            translation.scheduled_at = None
+            translation.published_at = translation.first_published_at or now
+            translation.first_published_at = translation.first_published_at or now
+    translation.status_changed_at = now
+    translation.status_changed_by_id = getattr(user, "id", None)
+    detail["to"] = translation.status
+    record(
+        f"translation.{action}",
+        user=user,
+        article=translation.article,
+        locale=translation.locale,
+        detail=detail,
+    )
+    if commit:
+        db.session.commit()
+    return translation
+
+
+def publish_due(now: datetime | None = None) -> int:
+    """Publish every scheduled translation whose time has come; returns how many."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        db.select(ArticleTranslation).where(
+            ArticleTranslation.scheduled_at.is_not(None), ArticleTranslation.scheduled_at <= now
+        )
+    ).all()
+    published = 0
+    for translation in due:
+        try:
+            transition(translation, "publish", user=None)
+            published += 1
+        except TransitionError:
+            translation.scheduled_at = None
+            db.session.commit()
+    return published

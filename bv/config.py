@@ -1,0 +1,76 @@
+"""Configuration: defaults, then instance/config.py, then BV_* environment variables."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+def defaults(instance_path: Path) -> dict:
+    """The settings a fresh clone runs with."""
+    return {
+        "SITE_NAME": "BalkanView",
+        "SITE_URL": "http://127.0.0.1:5000",
+        "DEFAULT_LOCALE": "sq",
+        "DATABASE_URL": None,
+        "REDIS_URL": None,
+        "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "sq",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Skopje",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PER_PAGE": 10,
+        "MAX_URL_LENGTH": 2048,
+        "SHOW_OUTDATED_NOTICE": True,
+        "DEMO_MODE": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """Read the instance secret key, creating it on first run; it never enters git."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def database_uri(app: Flask) -> str:
+    """PostgreSQL when BV_DATABASE_URL is set, else SQLite in instance/."""
+    url = app.config.get("DATABASE_URL")
+    if url:
+        # psycopg 3 is the driver we ship; accept the common short spellings.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+    return f"sqlite:///{Path(app.instance_path) / 'bv.sqlite3'}"
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config in the documented order."""
+    instance_path = Path(app.instance_path)
+    app.config.from_mapping(defaults(instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("BV")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app)
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
+    app.config["SESSION_COOKIE_SECURE"] = app.config["SITE_URL"].startswith("https://")
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]

@@ -1,0 +1,109 @@
+"""Lead images: validated with Pillow, stored in responsive sizes, served from instance/uploads."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, send_from_directory, url_for
+from flask_babel import lazy_gettext as _l
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
+
+from bv.articles.models import Image
+from bv.extensions import db
+
+ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+WIDTHS = (480, 960, 1600)
+MAX_UPLOAD_BYTES = 12 * 1024 * 1024
+MIN_WIDTH = 480
+MAX_PIXELS = 40_000_000
+
+bp = Blueprint("media", __name__)
+
+
+class ImageRejected(Exception):
+    """A lead image we will not store; message is localized for the editor."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def store_image(data: bytes) -> Image:
+    """Validate an upload and write its responsive sizes; adds the Image row (caller commits)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImageRejected(_l("The image is larger than 12 MB."))
+    try:
+        probe = PILImage.open(io.BytesIO(data))
+        probe.verify()
+        picture = PILImage.open(io.BytesIO(data))
+        fmt = picture.format
+        if fmt not in ACCEPTED_FORMATS:
+            raise ImageRejected(_l("Upload a JPEG, PNG or WebP image."))
+        if picture.width * picture.height > MAX_PIXELS:
+            raise ImageRejected(_l("The image has too many pixels."))
+        picture.load()
+    except ImageRejected:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
+        raise ImageRejected(_l("This file is not an image we can read.")) from None
+    if picture.width < MIN_WIDTH:
+        raise ImageRejected(_l("The image must be at least 480 pixels wide."))
+    return _write_sizes(picture)
+
+
+def _write_sizes(picture: PILImage.Image) -> Image:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = uuid.uuid4().hex
+    picture = picture.convert("RGB")
+    widths = [w for w in WIDTHS if w < picture.width] + [min(picture.width, WIDTHS[-1])]
+    widths = sorted(set(widths))
+    for width in widths:
+        height = round(picture.height * width / picture.width)
+        resized = picture.resize((width, height), PILImage.Resampling.LANCZOS)
+        resized.save(folder / f"{stem}-{width}.jpg", "JPEG", quality=82, optimize=True, progressive=True)
+    largest = widths[-1]
+    image = Image(
+        stem=stem,
+        extension="jpg",
+        width=largest,
+        height=round(picture.height * largest / picture.width),
+        widths=widths,
+    )
+    db.session.add(image)
+    return image
+
+
+def _best_width(image: Image, wanted: int) -> int:
+    fitting = [w for w in image.widths if w >= wanted]
+    return fitting[0] if fitting else image.widths[-1]
+
+
+def image_src(image: Image, wanted: int = 960) -> str:
+    """The URL of the smallest stored size at least `wanted` pixels wide."""
+    width = _best_width(image, wanted)
+    return url_for("media.file", name=f"{image.stem}-{width}.{image.extension}")
+
+
+def image_srcset(image: Image) -> str:
+    """A srcset listing every stored size."""
+    return ", ".join(
+        f"{url_for('media.file', name=f'{image.stem}-{w}.{image.extension}')} {w}w"
+        for w in image.widths
+    )
+
+
+@bp.get("/media/<name>")
+def file(name: str):
+    """Serve a stored size; names are content-unique, so they may be cached for a year."""
+    return send_from_directory(current_app.config["UPLOAD_FOLDER"], name, max_age=31536000)
+
+
+def init_app(app: Flask) -> None:
+    """Register the media route and template helpers."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals["image_src"] = image_src
+    app.jinja_env.globals["image_srcset"] = image_srcset

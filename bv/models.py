@@ -1,0 +1,40 @@
+"""Imports every model so Alembic and the tests see the whole schema."""
+
+from bv.accounts.models import User
+from bv.articles.models import (
+    Article,
+    ArticleTranslation,
+    Category,
+    CategoryName,
+    Image,
+    Revision,
+    SlugRedirect,
+    Tag,
+)
+from bv.audit.models import AuditEvent
+from bv.jobs.models import Job
+from bv.notifications.models import Notification
+from bv.settings.models import SiteSetting
+from bv.site.models import Subscriber
+from bv.translation.models import GlossaryTerm, MemoryEntry, Segment, TranslatedSegment
+
+__all__ = [
+    "Article",
+    "ArticleTranslation",
+    "AuditEvent",
+    "Category",
+    "CategoryName",
+    "GlossaryTerm",
+    "Image",
+    "Job",
+    "MemoryEntry",
+    "Notification",
+    "Revision",
+    "Segment",
+    "SiteSetting",
+    "SlugRedirect",
+    "Subscriber",
+    "Tag",
+    "TranslatedSegment",
+    "User",
+]

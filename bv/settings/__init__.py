@@ -1,0 +1,41 @@
+"""Site settings: the outlet's translated details (footer, about page)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bv.articles.rendering import render_body
+from bv.extensions import db
+from bv.settings.models import SiteSetting
+
+# translated per locale
+TRANSLATED_KEYS = ("address", "outlet_note", "newsletter_text", "about_html", "tagline")
+# one value for every locale
+SHARED_KEYS = ("phone", "email", "show_outdated_notice")
+
+
+def settings_for(locale: str) -> dict[str, str]:
+    """All settings for one locale in one query; translated values win over shared ones."""
+    rows = db.session.scalars(
+        select(SiteSetting).where(SiteSetting.locale.in_(("", locale)))
+    ).all()
+    values = {r.key: r.value for r in rows if r.locale == ""}
+    values.update({r.key: r.value for r in rows if r.locale == locale})
+    return values
+
+
+def set_setting(key: str, value: str, locale: str = "") -> None:
+    """Create or update one setting (caller commits)."""
+    row = db.session.scalar(
+        select(SiteSetting).where(SiteSetting.key == key, SiteSetting.locale == locale)
+    )
+    if row is None:
+        row = SiteSetting(key=key, locale=locale)
+        db.session.add(row)
+    row.value = value
+
+
+def set_about(markdown_text: str, locale: str) -> None:
+    """The About page is written in Markdown and stored rendered, like article bodies."""
+    set_setting("about_markdown", markdown_text, locale)
+    set_setting("about_html", render_body(markdown_text), locale)

@@ -1,0 +1,166 @@
+"""The reading site's queries, each shaped to load a page in a fixed number of round trips."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from bv.articles.models import Article, ArticleTranslation, Category, CategoryName, SlugRedirect
+from bv.extensions import db
+
+
+def _published(locale: str):
+    return (
+        select(ArticleTranslation)
+        .join(ArticleTranslation.article)
+        .where(ArticleTranslation.locale == locale, ArticleTranslation.status == "published")
+        .options(
+            contains_eager(ArticleTranslation.article).joinedload(Article.lead_image),
+            contains_eager(ArticleTranslation.article).joinedload(Article.category),
+        )
+    )
+
+
+def latest(locale: str, limit: int = 7) -> list[ArticleTranslation]:
+    """The newest published versions in a locale."""
+    stmt = _published(locale).order_by(ArticleTranslation.published_at.desc()).limit(limit)
+    return list(db.session.scalars(stmt).unique())
+
+
+def sections(locale: str, per_category: int = 4) -> dict[int, list[ArticleTranslation]]:
+    """The newest few published versions of every category, in one query."""
+    ranked = (
+        select(
+            ArticleTranslation.id.label("tid"),
+            func.row_number()
+            .over(
+                partition_by=Article.category_id,
+                order_by=ArticleTranslation.published_at.desc(),
+            )
+            .label("rank"),
+        )
+        .join(ArticleTranslation.article)
+        .where(ArticleTranslation.locale == locale, ArticleTranslation.status == "published")
+        .subquery()
+    )
+    stmt = (
+        _published(locale)
+        .join(ranked, ranked.c.tid == ArticleTranslation.id)
+        .where(ranked.c.rank <= per_category)
+        .order_by(ArticleTranslation.published_at.desc())
+    )
+    grouped: dict[int, list[ArticleTranslation]] = {}
+    for t in db.session.scalars(stmt).unique():
+        grouped.setdefault(t.article.category_id, []).append(t)
+    return grouped
+
+
+def categories() -> list[Category]:
+    """Every category with its names (names load eagerly in a second query)."""
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+
+
+def category_by_slug(locale: str, slug: str) -> CategoryName | None:
+    """A category's name row by its slug in a locale."""
+    return db.session.scalar(
+        select(CategoryName).where(CategoryName.locale == locale, CategoryName.slug == slug)
+    )
+
+
+def category_page(locale: str, category_id: int, page: int, per_page: int):
+    """One page of a category's published versions."""
+    stmt = (
+        _published(locale)
+        .where(Article.category_id == category_id)
+        .order_by(ArticleTranslation.published_at.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=True, count=True)
+
+
+def translation_by_slug(locale: str, slug: str) -> ArticleTranslation | None:
+    """A published version with everything its page shows, sibling versions included."""
+    stmt = (
+        _published(locale)
+        .where(ArticleTranslation.slug == slug)
+        .options(
+            contains_eager(ArticleTranslation.article).selectinload(Article.translations),
+            contains_eager(ArticleTranslation.article).selectinload(Article.tags),
+        )
+    )
+    return db.session.scalars(stmt).unique().first()
+
+
+def redirect_for(locale: str, slug: str) -> ArticleTranslation | None:
+    """The published translation an old slug now points at."""
+    stmt = (
+        select(ArticleTranslation)
+        .join(SlugRedirect, SlugRedirect.translation_id == ArticleTranslation.id)
+        .where(
+            SlugRedirect.locale == locale,
+            SlugRedirect.old_slug == slug,
+            ArticleTranslation.status == "published",
+        )
+    )
+    return db.session.scalar(stmt)
+
+
+def related(translation: ArticleTranslation, limit: int = 4) -> list[ArticleTranslation]:
+    """Other published versions in the same category and language."""
+    stmt = (
+        _published(translation.locale)
+        .where(
+            Article.category_id == translation.article.category_id,
+            ArticleTranslation.id != translation.id,
+        )
+        .order_by(ArticleTranslation.published_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def article_with_versions(article_id: int) -> Article | None:
+    """An article and all its language versions, for the switcher and fallback notice."""
+    return db.session.scalar(
+        select(Article)
+        .where(Article.id == article_id)
+        .options(selectinload(Article.translations))
+    )
+
+
+def search(locale: str, text: str, page: int, per_page: int):
+    """Published versions whose headline or lede contains the text (case-insensitive)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    stmt = (
+        _published(locale)
+        .where(
+            ArticleTranslation.headline.ilike(pattern, escape="\\")
+            | ArticleTranslation.lede.ilike(pattern, escape="\\")
+        )
+        .order_by(ArticleTranslation.published_at.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def published_since(since, limit: int = 1000) -> list[ArticleTranslation]:
+    """Published versions in every locale since a moment, newest first (news sitemap)."""
+    stmt = (
+        select(ArticleTranslation)
+        .where(ArticleTranslation.status == "published", ArticleTranslation.published_at >= since)
+        .order_by(ArticleTranslation.published_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def all_published_articles() -> list[Article]:
+    """Every article with at least one published version, with all versions loaded."""
+    stmt = (
+        select(Article)
+        .where(
+            Article.translations.any(ArticleTranslation.status == "published"),
+        )
+        .options(selectinload(Article.translations))
+        .order_by(Article.id)
+    )
+    return list(db.session.scalars(stmt))
+

@@ -1,0 +1,109 @@
+"""What search engines and feed readers read: RSS, sitemaps, robots.txt, health."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Response, current_app, g, render_template
+from flask_babel import gettext as _
+from sqlalchemy import text
+
+from bv.database import utcnow
+from bv.extensions import db
+from bv.i18n import LOCALES
+from bv.settings import settings_for
+from bv.site import queries
+from bv.site.urls import absolute_url, article_url, fill_lang_code, pop_lang_code
+
+bp = Blueprint("seo", __name__)
+feeds = Blueprint("feeds", __name__, url_prefix="/<lang:lang_code>")
+feeds.url_defaults(fill_lang_code)
+feeds.url_value_preprocessor(pop_lang_code)
+
+FEED_SIZE = 30
+NEWS_WINDOW = timedelta(days=2)
+NEWS_LIMIT = 1000
+
+
+@feeds.get("/feed.xml")
+def rss():
+    """An RSS 2.0 feed of the newest published articles in one language."""
+    lang = g.lang_code
+    settings = settings_for(lang)
+    feed = FeedGenerator()
+    feed.title(current_app.config["SITE_NAME"])
+    feed.link(href=absolute_url("site.home"), rel="alternate")
+    feed.description(settings.get("tagline") or _("News from Tetovo and the region"))
+    feed.language(lang)
+    feed.lastBuildDate(utcnow())
+    items = queries.latest(lang, FEED_SIZE)
+    # feedgen prepends entries, so add the oldest first
+    for translation in reversed(items):
+        entry = feed.add_entry()
+        url = article_url(translation, absolute=True)
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(translation.headline)
+        entry.link(href=url)
+        entry.description(translation.lede)
+        entry.pubDate(translation.published_at)
+        if translation.article.category and translation.article.category.name_in(lang):
+            entry.category(term=translation.article.category.name_in(lang).name)
+    return Response(feed.rss_str(pretty=True), mimetype="application/rss+xml")
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    """Every published version, each listing its published siblings as alternates."""
+    entries = []
+    for article in queries.all_published_articles():
+        published = [t for t in article.translations if t.is_published]
+        alternates = [(t.locale, article_url(t, absolute=True)) for t in published]
+        default = article.source if article.source and article.source.is_published else published[0]
+        for t in published:
+            entries.append(
+                {
+                    "loc": article_url(t, absolute=True),
+                    "lastmod": t.updated_at,
+                    "alternates": alternates,
+                    "x_default": article_url(default, absolute=True),
+                }
+            )
+    homes = [(code, absolute_url("site.home", lang_code=code)) for code in LOCALES]
+    root_url = current_app.config["SITE_URL"].rstrip("/") + "/"
+    body = render_template("seo/sitemap.xml", entries=entries, homes=homes, root_url=root_url)
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/news-sitemap.xml")
+def news_sitemap():
+    """A Google News sitemap: the last two days, at most 1,000 entries."""
+    recent = queries.published_since(utcnow() - NEWS_WINDOW, NEWS_LIMIT)
+    body = render_template(
+        "seo/news-sitemap.xml",
+        items=[(t, article_url(t, absolute=True)) for t in recent],
+        publication=current_app.config["SITE_NAME"],
+    )
+    return Response(body, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    """Let crawlers in, keep them out of the newsroom, point them at the sitemaps."""
+    base = current_app.config["SITE_URL"].rstrip("/")
+    lines = [
+        "User-agent: *",
+        "Disallow: /newsroom/",
+        "Allow: /",
+        f"Sitemap: {base}/sitemap.xml",
+        f"Sitemap: {base}/news-sitemap.xml",
+    ]
+    return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+@bp.get("/healthz")
+def healthz():
+    """Liveness with a database round trip, for the load balancer."""
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,72 @@
+"""Template helpers for the reading site: JSON-LD, numbers, the year."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_babel import format_decimal
+
+from bv.database import utcnow
+from bv.i18n import LOCALES
+from bv.media import image_src
+from bv.site.urls import absolute_url, article_url
+
+
+def current_year() -> int:
+    """The year for the copyright line."""
+    return utcnow().year
+
+
+def _work(translation) -> dict:
+    return {
+        "@type": "NewsArticle",
+        "@id": article_url(translation, absolute=True),
+        "url": article_url(translation, absolute=True),
+        "inLanguage": translation.locale,
+        "headline": translation.headline,
+    }
+
+
+def news_article_jsonld(translation, versions: dict) -> dict:
+    """schema.org NewsArticle linking the language versions to each other."""
+    article = translation.article
+    base = current_app.config["SITE_URL"].rstrip("/")
+    data = {
+        "@context": "https://schema.org",
+        **_work(translation),
+        "description": translation.lede,
+        "datePublished": translation.published_at.isoformat(),
+        "dateModified": translation.updated_at.isoformat(),
+        "mainEntityOfPage": article_url(translation, absolute=True),
+        "publisher": {
+            "@type": "NewsMediaOrganization",
+            "name": current_app.config["SITE_NAME"],
+            "url": base + "/",
+        },
+    }
+    if article.byline:
+        data["author"] = {"@type": "Person", "name": article.byline}
+    if article.lead_image:
+        data["image"] = base + image_src(article.lead_image, 1600)
+    source = versions.get(article.source_locale)
+    if translation.locale == article.source_locale:
+        others = [_work(versions[c]) for c in LOCALES if c in versions and c != translation.locale]
+        if others:
+            data["workTranslation"] = others
+    elif source is not None:
+        data["translationOfWork"] = _work(source)
+    return data
+
+
+def number(value) -> str:
+    """A number in the page's locale (1.200 in sq and mk, 1,200 in en)."""
+    return format_decimal(value)
+
+
+def init_app(app: Flask) -> None:
+    """Register the helpers."""
+    app.jinja_env.globals.update(
+        current_year=current_year,
+        news_article_jsonld=news_article_jsonld,
+        absolute_url=absolute_url,
+    )
+    app.jinja_env.filters["number"] = number

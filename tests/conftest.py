@@ -1,0 +1,157 @@
+"""Fixtures: apps on a fresh migrated database (SQLite, or PostgreSQL when configured)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from bv import create_app
+from bv.extensions import db
+
+PG_URL = os.environ.get("BV_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("BV_TEST_REDIS_URL")
+
+
+def pytest_report_header(config):
+    lines = [f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (BV_TEST_DATABASE_URL not set: PostgreSQL run skipped)'}"]
+    lines.append(
+        f"redis: {REDIS_URL}" if REDIS_URL else "redis: BV_TEST_REDIS_URL not set: Redis-backed tests skipped"
+    )
+    return lines
+
+
+def _config(instance: Path, database_url: str, **extra) -> dict:
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(instance),
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SITE_URL": "https://news.example",
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
+        "REDIS_URL": REDIS_URL,
+    }
+    config.update(extra)
+    return config
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """Run the real migrations once; SQLite tests copy the result, PostgreSQL reuses the schema."""
+    folder = tmp_path_factory.mktemp("template")
+    if PG_URL:
+        _reset_postgres(PG_URL)
+        url = PG_URL
+    else:
+        url = f"sqlite:///{folder / 'template.sqlite3'}"
+    app = create_app(_config(folder, url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return folder / "template.sqlite3"
+
+
+def _truncate_postgres(app) -> None:
+    with app.app_context():
+        names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+
+
+@contextmanager
+def fresh_app(folder: Path, template: Path, **extra):
+    """An app on its own empty, migrated database."""
+    if PG_URL:
+        url = PG_URL
+    else:
+        target = folder / "bv.sqlite3"
+        shutil.copy(template, target)
+        url = f"sqlite:///{target}"
+    app = create_app(_config(folder, url, **extra))
+    if PG_URL:
+        _truncate_postgres(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path, migrated_template):
+    """A fresh app with an empty database."""
+    with fresh_app(tmp_path, migrated_template) as application:
+        yield application
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory, migrated_template):
+    """An app with the demo newsroom loaded; tests using it only read."""
+    folder = tmp_path_factory.mktemp("demo")
+    with fresh_app(folder, migrated_template) as application:
+        from bv import demo
+
+        with application.app_context():
+            demo.load()
+        yield application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo_client(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class QueryCounter:
+    """Counts SQL statements sent while active."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, *args):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries():
+    """Use as `with count_queries(app) as counter:`."""
+
+    @contextmanager
+    def counting(application):
+        counter = QueryCounter()
+        with application.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

@@ -1,0 +1,138 @@
+"""hreflang reciprocity, canonical URLs, Open Graph, JSON-LD, feeds and sitemaps."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import select
+
+from bv.articles.models import ArticleTranslation
+from bv.database import utcnow
+from bv.extensions import db
+from bv.i18n import LOCALES, OG_LOCALES
+from tests.helpers import parse_page
+
+BASE = "https://news.example"
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "xhtml": "http://www.w3.org/1999/xhtml",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
+
+
+def _published(app):
+    with app.app_context():
+        rows = db.session.scalars(
+            select(ArticleTranslation).where(ArticleTranslation.status == "published")
+        ).all()
+        return [(t.article_id, t.locale, t.slug, t.article.source_locale) for t in rows]
+
+
+def _fetch(client, url):
+    response = client.get(urlparse(url).path)
+    assert response.status_code == 200, url
+    return parse_page(response.get_data(as_text=True))
+
+
+def test_hreflang_is_reciprocal_on_every_article(demo_app, demo_client):
+    published = _published(demo_app)
+    by_article: dict[int, dict[str, str]] = {}
+    for article_id, locale, slug, _source in published:
+        by_article.setdefault(article_id, {})[locale] = f"{BASE}/{locale}/a/{slug}"
+    assert len(by_article) >= 8
+    for article_id, versions in by_article.items():
+        for locale, url in versions.items():
+            page = _fetch(demo_client, url)
+            assert page.canonical == url, "canonical must be the page itself"
+            alternates = page.hreflang
+            expected = dict(versions)
+            assert {k: v for k, v in alternates.items() if k != "x-default"} == expected
+            assert alternates["x-default"] in versions.values()
+            for other_url in alternates.values():
+                assert other_url.startswith(BASE + "/")
+                # reciprocal: the other page lists exactly the same set
+                assert _fetch(demo_client, other_url).hreflang == alternates
+
+
+def test_open_graph_and_json_ld(demo_app, demo_client):
+    for article_id, locale, slug, source in _published(demo_app):
+        page = _fetch(demo_client, f"{BASE}/{locale}/a/{slug}")
+        assert page.meta_values("og:locale") == [OG_LOCALES[locale]]
+        siblings = [code for code in page.hreflang if code not in ("x-default", locale)]
+        assert sorted(page.meta_values("og:locale:alternate")) == sorted(
+            OG_LOCALES[c] for c in siblings
+        )
+        (data,) = page.jsonld
+        assert data["@type"] == "NewsArticle"
+        assert data["inLanguage"] == locale
+        if locale == source:
+            linked = {w["inLanguage"] for w in data.get("workTranslation", [])}
+            assert linked == set(siblings)
+        elif source in page.hreflang:
+            assert data["translationOfWork"]["inLanguage"] == source
+            assert data["translationOfWork"]["@id"] == page.hreflang[source]
+
+
+@pytest.mark.parametrize("lang", LOCALES)
+def test_rss_feed_per_language(demo_app, demo_client, lang):
+    response = demo_client.get(f"/{lang}/feed.xml")
+    assert response.mimetype == "application/rss+xml"
+    root = ET.fromstring(response.data)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    channel = root.find("channel")
+    assert channel.findtext("language") == lang
+    links = [item.findtext("link") for item in channel.findall("item")]
+    expected = {
+        f"{BASE}/{loc}/a/{slug}" for _a, loc, slug, _s in _published(demo_app) if loc == lang
+    }
+    assert set(links) == expected
+    html = demo_client.get(f"/{lang}/").get_data(as_text=True)
+    assert f'type="application/rss+xml" hreflang="{lang}"' in html
+
+
+def test_sitemap_lists_alternates(demo_app, demo_client):
+    root = ET.fromstring(demo_client.get("/sitemap.xml").data)
+    urls = root.findall("sm:url", NS)
+    locs = {u.findtext("sm:loc", namespaces=NS): u for u in urls}
+    published = _published(demo_app)
+    for _article, locale, slug, _source in published:
+        entry = locs[f"{BASE}/{locale}/a/{slug}"]
+        alternates = {
+            link.get("hreflang"): link.get("href") for link in entry.findall("xhtml:link", NS)
+        }
+        assert f"{BASE}/{locale}/a/{slug}" == alternates[locale]
+        assert "x-default" in alternates
+    assert len(locs) == len(published) + len(LOCALES)
+
+
+def test_news_sitemap_covers_two_days(demo_app, demo_client):
+    root = ET.fromstring(demo_client.get("/news-sitemap.xml").data)
+    entries = root.findall("sm:url", NS)
+    with demo_app.app_context():
+        recent = db.session.scalars(
+            select(ArticleTranslation).where(
+                ArticleTranslation.status == "published",
+                ArticleTranslation.published_at >= utcnow() - timedelta(days=2),
+            )
+        ).all()
+        older = db.session.scalar(
+            select(db.func.count()).where(
+                ArticleTranslation.status == "published",
+                ArticleTranslation.published_at < utcnow() - timedelta(days=2),
+            )
+        )
+    assert older > 0, "the demo must have older articles for this test to mean anything"
+    assert len(entries) == len(recent) > 0
+    for entry in entries:
+        assert entry.find("news:news/news:publication/news:language", NS).text in LOCALES
+
+
+def test_robots_points_to_sitemaps(demo_client):
+    text = demo_client.get("/robots.txt").get_data(as_text=True)
+    assert f"Sitemap: {BASE}/sitemap.xml" in text
+    assert "Disallow: /newsroom/" in text
+
+
+def test_healthz(demo_client):
+    assert demo_client.get("/healthz").get_json() == {"status": "ok"}

@@ -1,0 +1,3 @@
+from bv import create_app
+
+app = create_app()
