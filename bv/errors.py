@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
-
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from bv.extensions import db
 from bv.i18n import current_language

@@ -41,8 +41,8 @@ def test_hreflang_is_reciprocal_on_every_article(demo_app, demo_client):
     for article_id, locale, slug, _source in published:
         by_article.setdefault(article_id, {})[locale] = f"{BASE}/{locale}/a/{slug}"
     assert len(by_article) >= 8
-    for article_id, versions in by_article.items():
-        for locale, url in versions.items():
+    for versions in by_article.values():
+        for url in versions.values():
             page = _fetch(demo_client, url)
             assert page.canonical == url, "canonical must be the page itself"
             alternates = page.hreflang
@@ -56,7 +56,7 @@ def test_hreflang_is_reciprocal_on_every_article(demo_app, demo_client):
 
 
 def test_open_graph_and_json_ld(demo_app, demo_client):
-    for article_id, locale, slug, source in _published(demo_app):
+    for _article_id, locale, slug, source in _published(demo_app):
         page = _fetch(demo_client, f"{BASE}/{locale}/a/{slug}")
         assert page.meta_values("og:locale") == [OG_LOCALES[locale]]
         siblings = [code for code in page.hreflang if code not in ("x-default", locale)]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from bv import demo
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when articles already exist.")
 def demo_command(if_empty: bool):
     """Load the original demo articles, categories and site settings."""

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from babel import Locale
 from flask import Flask, current_app, g, request
-from flask_babel import format_datetime, get_locale, lazy_gettext as _l
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 LOCALES = ("sq", "mk", "en")
@@ -44,6 +45,8 @@ def current_language() -> str:
     lang = g.get("lang_code")
     if is_locale(lang):
         return lang
+    if request and request.view_args and is_locale(request.view_args.get("lang_code")):
+        return request.view_args["lang_code"]
     user_lang = getattr(current_user, "ui_locale", None) if _has_user() else None
     if is_locale(user_lang):
         return user_lang

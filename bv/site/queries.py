@@ -14,10 +14,8 @@ def _published(locale: str):
         select(ArticleTranslation)
         .join(ArticleTranslation.article)
         .where(ArticleTranslation.locale == locale, ArticleTranslation.status == "published")
-        .options(
-            contains_eager(ArticleTranslation.article).joinedload(Article.lead_image),
-            contains_eager(ArticleTranslation.article).joinedload(Article.category),
-        )
+        # categories come from the identity map: every page loads them all for the menu first
+        .options(contains_eager(ArticleTranslation.article).joinedload(Article.lead_image))
     )
 
 
@@ -77,13 +75,26 @@ def category_page(locale: str, category_id: int, page: int, per_page: int):
     return db.paginate(stmt, page=page, per_page=per_page, error_out=True, count=True)
 
 
+SIBLING_COLUMNS = (
+    ArticleTranslation.article_id,
+    ArticleTranslation.locale,
+    ArticleTranslation.slug,
+    ArticleTranslation.headline,
+    ArticleTranslation.status,
+    ArticleTranslation.version,
+)
+
+
 def translation_by_slug(locale: str, slug: str) -> ArticleTranslation | None:
     """A published version with everything its page shows, sibling versions included."""
     stmt = (
         _published(locale)
         .where(ArticleTranslation.slug == slug)
         .options(
-            contains_eager(ArticleTranslation.article).selectinload(Article.translations),
+            # sibling versions feed the switcher and hreflang: no bodies needed
+            contains_eager(ArticleTranslation.article)
+            .selectinload(Article.translations)
+            .load_only(*SIBLING_COLUMNS),
             contains_eager(ArticleTranslation.article).selectinload(Article.tags),
         )
     )

@@ -1,0 +1,100 @@
+"""A reader in a real browser (Debian's chromium through Playwright)."""
+
+import os
+import shutil
+import threading
+from urllib.parse import urlparse
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from bv.articles.models import Article
+from bv.extensions import db
+
+CHROMIUM = os.environ.get("BV_CHROMIUM", "/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not shutil.which(CHROMIUM), reason=f"{CHROMIUM} not installed: browser tests skipped"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def live_server(demo_app):
+    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    demo_app.config["SITE_URL"] = base
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.requested = requested
+    yield page
+    context.close()
+
+
+def test_reader_switches_language_and_stays_on_the_article(live_server, page, demo_app):
+    with demo_app.app_context():
+        article = next(
+            a for a in db.session.scalars(select(Article)) if len(a.translations) == 3
+        )
+        sq_slug, mk_slug = article.translation("sq").slug, article.translation("mk").slug
+    page.goto(f"{live_server}/sq/a/{sq_slug}")
+    assert page.locator("html").get_attribute("lang") == "sq"
+    page.locator(".switcher").get_by_text("Македонски").click()
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == f"/mk/a/{mk_slug}"
+    assert page.locator("html").get_attribute("lang") == "mk"
+    # the choice is remembered for the next visit to /
+    page.goto(f"{live_server}/")
+    assert urlparse(page.url).path == "/mk/"
+    hosts = {urlparse(u).netloc for u in page.requested}
+    assert hosts == {urlparse(live_server).netloc}, "every asset is served locally"
+
+
+def test_missing_language_leads_to_a_clear_notice(live_server, page, demo_app):
+    with demo_app.app_context():
+        article = next(
+            a for a in db.session.scalars(select(Article)) if a.translation("en") is None
+        )
+        source = article.source
+        path = f"/{source.locale}/a/{source.slug}"
+    page.goto(live_server + path)
+    page.locator(".switcher").get_by_text("English").click()
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == "/en/"
+    notice = page.get_by_role("status")
+    assert "not available in English" in notice.inner_text()
+    notice.get_by_role("link").first.click()
+    page.wait_for_load_state()
+    assert urlparse(page.url).path != "/en/"
