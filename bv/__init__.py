@@ -44,17 +44,21 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_features(app: Flask) -> None:
     """Register each feature's blueprints and hooks."""
-    from bv import accounts, errors, site
+    from bv import accounts, errors, jobs, newsroom, site
 
     accounts.init_app(app)
+    jobs.init_app(app)
     site.init_app(app)
+    newsroom.init_app(app)
     errors.init_app(app)
 
 
 def configure_commands(app: Flask) -> None:
     """Register the flask CLI groups."""
+    from bv.articles import cli as articles_cli
     from bv.demo import cli as demo_cli
     from bv.i18n import cli as translate_cli
 
     translate_cli.init_app(app)
+    articles_cli.init_app(app)
     demo_cli.init_app(app)

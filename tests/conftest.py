@@ -37,6 +37,9 @@ def _config(instance: Path, database_url: str, **extra) -> dict:
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
         "REDIS_URL": REDIS_URL,
+        # scrypt is deliberately slow; the suite signs in hundreds of times
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "JOBS_IMMEDIATE": True,
     }
     config.update(extra)
     return config
@@ -155,3 +158,74 @@ def count_queries():
             sa.event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+PASSWORD = "correct horse battery"
+
+
+class AuthActions:
+    """Sign a test client in and out."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email, password=PASSWORD):
+        return self._client.post(
+            "/newsroom/login", data={"email": email, "password": password}
+        )
+
+    def logout(self):
+        return self._client.post("/newsroom/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def staff(app):
+    """One account per role; the translator works into sq and en. Returns e-mails by role."""
+    from bv.accounts.service import create_user
+
+    accounts = {
+        "admin": ("admin@test.example", ()),
+        "editor": ("editor@test.example", ()),
+        "translator": ("translator@test.example", ("sq", "en")),
+        "author": ("author@test.example", ()),
+    }
+    with app.app_context():
+        for role, (email, languages) in accounts.items():
+            create_user(email, PASSWORD, role=role, languages=languages, display_name=role.title())
+        db.session.commit()
+    return {role: email for role, (email, _) in accounts.items()}
+
+
+@pytest.fixture
+def stories(app, staff):
+    """Two articles: one by the author (mk source, sq draft), one by the editor (sq, published)."""
+    from bv.accounts.models import User
+    from bv.articles import service, workflow
+
+    with app.app_context():
+        author = db.session.scalar(sa.select(User).where(User.role == "author"))
+        editor = db.session.scalar(sa.select(User).where(User.role == "editor"))
+        own = service.create_article(source_locale="mk", author=author)
+        service.save_translation(
+            own,
+            "mk",
+            {"headline": "Нов парк во Тетово", "lede": "Општината гради парк.", "body": "Текст."},
+            user=author,
+        )
+        service.save_translation(
+            own, "sq", {"headline": "Park i ri në Tetovë", "lede": "Komuna ndërton park."}
+        )
+        other = service.create_article(source_locale="sq", author=editor)
+        t = service.save_translation(
+            other,
+            "sq",
+            {"headline": "Buxheti i ri", "lede": "Këshilli voton.", "body": "Teksti."},
+            user=editor,
+        )
+        workflow.transition(t, "publish", user=editor)
+        return {"own": own.id, "other": other.id}

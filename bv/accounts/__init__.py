@@ -16,5 +16,9 @@ def load_user(user_id: str):
 
 
 def init_app(app: Flask) -> None:
-    """Wire the account views and commands."""
-    login_manager.login_view = "newsroom.login" if "newsroom.login" in app.view_functions else None
+    """Wire login and the users command."""
+    from bv.accounts import cli
+
+    login_manager.login_view = "newsroom.login"
+    login_manager.session_protection = "strong"
+    cli.init_app(app)

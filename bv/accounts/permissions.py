@@ -13,6 +13,7 @@ TRANSLATION_ACTIONS = {
     "publish": {"admin", "editor"},
     "unpublish": {"admin", "editor"},
     "schedule": {"admin", "editor"},
+    "unschedule": {"admin", "editor"},
     "override": {"admin", "editor"},
     "machine_translate": {"admin", "editor", "translator"},
 }

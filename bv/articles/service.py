@@ -52,6 +52,18 @@ def unique_slug(locale: str, text: str, translation_id: int | None = None) -> st
         candidate, n = f"{base}-{n}", n + 1
 
 
+def latest_revision_number(translation: ArticleTranslation) -> int:
+    """The newest revision number of a translation, 0 before its first save."""
+    if translation.id is None:
+        return 0
+    return (
+        db.session.scalar(
+            select(db.func.max(Revision.number)).where(Revision.translation_id == translation.id)
+        )
+        or 0
+    )
+
+
 def create_article(*, source_locale, category=None, author=None, byline="", tags=()) -> Article:
     """A new story; its source version is added by save_translation."""
     article = Article(
@@ -72,7 +84,7 @@ def save_translation(
     values: dict,
     *,
     user=None,
-    expected_version: int | None = None,
+    expected_revision: int | None = None,
     minor: bool = False,
     note: str = "",
     slug: str | None = None,
@@ -80,7 +92,11 @@ def save_translation(
     at=None,
     commit: bool = True,
 ) -> ArticleTranslation:
-    """Save one language version, making a revision; refuse stale versions (optimistic lock)."""
+    """Save one language version as a new revision.
+
+    `expected_revision` is the revision number the editor started from; when someone saved
+    since, EditConflict is raised and nothing is written (optimistic locking).
+    """
     translation = article.translation(locale)
     if translation is not None and not can(user, "edit", translation):
         raise PermissionDenied("edit")
@@ -88,8 +104,9 @@ def save_translation(
         user, "edit", None, locale=locale
     ):
         raise PermissionDenied("edit")
-    if translation is not None and expected_version is not None:
-        if translation.version != expected_version:
+    if translation is not None and expected_revision is not None:
+        # the content counter: a status change or outdated flag is not a conflict
+        if latest_revision_number(translation) != expected_revision:
             raise EditConflict(translation, values)
 
     now = at or utcnow()
@@ -110,12 +127,7 @@ def save_translation(
     db.session.flush()
     _update_slug(translation, slug)
 
-    number = (
-        db.session.scalar(
-            select(db.func.max(Revision.number)).where(Revision.translation_id == translation.id)
-        )
-        or 0
-    ) + 1
+    number = latest_revision_number(translation) + 1
     revision = Revision(
         translation=translation,
         number=number,
@@ -128,6 +140,8 @@ def save_translation(
     )
     db.session.add(revision)
     db.session.flush()
+    if locale == article.source_locale and not minor and _text_changed(translation, number):
+        mark_outdated(article, revision)
     record(
         "translation.saved",
         user=user,
@@ -138,6 +152,26 @@ def save_translation(
     if commit:
         db.session.commit()
     return translation
+
+
+def _text_changed(translation: ArticleTranslation, number: int) -> bool:
+    """True when this save changed translatable text compared with the previous revision."""
+    if number == 1:
+        return False
+    previous = next((r for r in translation.revisions if r.number == number - 1), None)
+    return previous is None or any(
+        getattr(previous, f) != getattr(translation, f) for f in TEXT_FIELDS
+    )
+
+
+def mark_outdated(article: Article, source_revision: Revision) -> None:
+    """Translations made from an older source become outdated (they stay online)."""
+    now = utcnow()
+    for other in article.translations:
+        if other.locale == article.source_locale or other.outdated_since is not None:
+            continue
+        if other.source_revision_id != source_revision.id:
+            other.outdated_since = now
 
 
 def _update_slug(translation: ArticleTranslation, requested: str | None) -> None:
@@ -162,3 +196,44 @@ def _update_slug(translation: ArticleTranslation, requested: str | None) -> None
         )
     )
     translation.slug = new_slug
+
+
+def restore_revision(revision: Revision, *, user=None) -> ArticleTranslation:
+    """Bring back an old revision's text as a new revision; history is never rewritten."""
+    translation = revision.translation
+    values = {f: getattr(revision, f) for f in TEXT_FIELDS}
+    return save_translation(
+        translation.article,
+        translation.locale,
+        values,
+        user=user,
+        note=f"restored revision {revision.number}",
+    )
+
+
+def find_or_create_tags(text: str, locale: str) -> list:
+    """Tags from a comma-separated list; unknown names become new tags named in this locale."""
+    from bv.articles.models import Tag
+
+    wanted = [t.strip() for t in (text or "").split(",") if t.strip()]
+    if not wanted:
+        return []
+    existing = db.session.scalars(select(Tag)).all()
+    result = []
+    for name in wanted:
+        key = make_slug(name, locale)
+        match = next(
+            (
+                t
+                for t in existing
+                if t.key == key or any(n.casefold() == name.casefold() for n in t.names.values())
+            ),
+            None,
+        )
+        if match is None:
+            match = Tag(key=key, names={locale: name})
+            db.session.add(match)
+            existing.append(match)
+        if match not in result:
+            result.append(match)
+    return result

@@ -9,6 +9,9 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from sqlalchemy import select
 
+import secrets
+
+from bv.accounts.service import create_user
 from bv.articles import service, workflow
 from bv.articles.models import Article, Category, CategoryName, Tag
 from bv.articles.slugs import make_slug
@@ -69,6 +72,14 @@ ABOUT = {
     ),
 }
 
+DEMO_ACCOUNTS = [
+    # e-mail, role, display name, target languages, newsroom language
+    ("admin@balkanview.example", "admin", "Besa Rexhepi", (), "sq"),
+    ("editor@balkanview.example", "editor", "Марко Николовски", (), "mk"),
+    ("translator@balkanview.example", "translator", "Ardita Kadriu", ("sq", "en"), "sq"),
+    ("author@balkanview.example", "author", "Elena Stojanova", (), "en"),
+]
+
 SHARED_SETTINGS = {"phone": "+389 70 250 516", "email": "redaksia@balkanview.example"}
 
 
@@ -106,9 +117,23 @@ def load_settings() -> None:
         set_about(text, locale)
 
 
+def load_accounts() -> list[tuple[str, str, str]]:
+    """One account per role with a fresh random password; returns (e-mail, role, password)."""
+    credentials = []
+    for email, role, name, languages, ui_locale in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        create_user(
+            email, password, role=role, display_name=name, languages=languages, ui_locale=ui_locale
+        )
+        credentials.append((email, role, password))
+    db.session.flush()
+    return credentials
+
+
 def load() -> dict:
-    """Load every demo article; returns counts."""
+    """Load every demo account and article; returns counts and the demo credentials."""
     load_settings()
+    credentials = load_accounts()
     categories = {}
     for position, item in enumerate(content.CATEGORIES):
         category = Category(key=item["key"], position=position)
@@ -126,6 +151,11 @@ def load() -> dict:
         tags[item["key"]] = tag
     db.session.flush()
 
+    from bv.accounts.models import User
+
+    authors = {
+        u.role: u for u in db.session.scalars(select(User).where(User.role.in_(("author", "editor"))))
+    }
     now = utcnow()
     versions = 0
     for seed, item in enumerate(content.ARTICLES):
@@ -134,6 +164,7 @@ def load() -> dict:
             source_locale=item["source_locale"],
             category=categories[item["category"]],
             byline=item["author"],
+            author=authors["author" if item["source_locale"] == "en" else "editor"],
             tags=[tags[k] for k in item.get("tags", []) if k in tags],
         )
         if item.get("image"):
@@ -158,4 +189,8 @@ def load() -> dict:
             workflow.transition(translation, "publish", at=when, commit=False)
             versions += 1
     db.session.commit()
-    return {"articles": len(content.ARTICLES), "versions": versions}
+    return {
+        "articles": len(content.ARTICLES),
+        "versions": versions,
+        "credentials": credentials,
+    }

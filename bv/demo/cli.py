@@ -21,6 +21,9 @@ def demo_command(if_empty: bool):
         raise click.ClickException("the database already has articles")
     counts = demo.load()
     click.echo(f"loaded {counts['articles']} articles, {counts['versions']} language versions")
+    click.echo("demo accounts (shown once; sign in at /newsroom/login):")
+    for email, role, password in counts["credentials"]:
+        click.echo(f"  {role:<10} {email:<32} {password}")
 
 
 def init_app(app: Flask) -> None:

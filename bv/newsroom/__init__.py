@@ -1,0 +1,79 @@
+"""The newsroom: staff pages under /newsroom/."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, Flask, abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from bv.accounts.permissions import can
+from bv.extensions import login_manager
+
+bp = Blueprint("newsroom", __name__, url_prefix="/newsroom")
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "in_review": _l("In review"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "unpublished": _l("Unpublished"),
+}
+ACTION_LABELS = {
+    "submit": _l("Submit for review"),
+    "return": _l("Return to draft"),
+    "approve": _l("Approve"),
+    "publish": _l("Publish"),
+    "unpublish": _l("Unpublish"),
+    "schedule": _l("Schedule"),
+    "unschedule": _l("Cancel the schedule"),
+}
+FIELD_LABELS = {
+    "headline": _l("Headline"),
+    "lede": _l("Lede"),
+    "body": _l("Body"),
+    "image_caption": _l("Image caption"),
+    "image_alt": _l("Image description (alt text)"),
+}
+
+
+def require(action: str):
+    """Log-in plus a site-level permission from the table in accounts.permissions."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not can(current_user, action):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@bp.after_request
+def no_store(response):
+    """Staff pages hold drafts: never cache them in shared caches."""
+    response.headers.setdefault("Cache-Control", "private, no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the newsroom views."""
+    from bv.newsroom import admin, articles, auth, audit, home  # noqa: F401  (routes)
+
+    from bv.newsroom.forms import ROLE_LABELS
+
+    app.jinja_env.globals.update(
+        can=can,
+        STATUS_LABELS=STATUS_LABELS,
+        ACTION_LABELS=ACTION_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        FIELD_LABELS=FIELD_LABELS,
+    )
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    app.register_blueprint(bp)

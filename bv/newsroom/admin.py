@@ -1,0 +1,191 @@
+"""Administration: users and site settings (admins), categories (editors)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from bv.accounts.models import User
+from bv.accounts.service import AccountError, create_user, normalize_email, set_password
+from bv.articles.models import Category, CategoryName
+from bv.articles.slugs import make_slug
+from bv.audit.service import record
+from bv.extensions import db
+from bv.i18n import LOCALES
+from bv.newsroom import bp, require
+from bv.newsroom.forms import CategoryForm, SettingsForm, UserForm, settings_locale_form
+from bv.settings import set_about, set_setting, settings_for
+
+LOCALIZED_SETTINGS = ("address", "outlet_note", "tagline", "newsletter_text")
+
+
+@bp.get("/users")
+@require("manage_users")
+def users():
+    """Every staff account."""
+    rows = db.session.scalars(select(User).order_by(User.role, User.email))
+    return render_template("newsroom/users.html", users=list(rows))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require("manage_users")
+def user(user_id: int | None = None):
+    """Create or edit an account."""
+    account = db.session.get(User, user_id) if user_id else None
+    if user_id and account is None:
+        abort(404)
+    # on POST only the submitted fields count: an unticked box must not fall back to the object
+    form = UserForm(obj=account if request.method == "GET" else None)
+    if request.method == "GET" and account is not None:
+        form.languages.data = account.language_list
+    if form.validate_on_submit():
+        email = normalize_email(form.email.data)
+        taken = db.session.scalar(
+            select(User.id).where(func.lower(User.email) == email, User.id != (user_id or 0))
+        )
+        if taken:
+            form.email.errors.append(_("Another account already uses this e-mail address."))
+        elif account is None and not form.password.data:
+            form.password.errors.append(_("Set a password for the new account."))
+        else:
+            try:
+                if account is None:
+                    account = create_user(
+                        email,
+                        form.password.data,
+                        role=form.role.data,
+                        display_name=form.display_name.data,
+                        languages=form.languages.data or [],
+                    )
+                else:
+                    account.email = email
+                    account.display_name = form.display_name.data
+                    account.role = form.role.data
+                    account.languages = ",".join(form.languages.data or [])
+                    if account.id != current_user.id:
+                        account.active = form.active.data
+                    if form.password.data:
+                        set_password(account, form.password.data)
+                db.session.flush()
+                record(
+                    "user.saved",
+                    user=current_user,
+                    detail={"account": account.id, "role": account.role},
+                )
+                db.session.commit()
+            except AccountError:
+                db.session.rollback()
+                form.email.errors.append(_("This account could not be saved."))
+            else:
+                flash(_("The account was saved."), "success")
+                return redirect(url_for("newsroom.users"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("newsroom/user.html", form=form, account=account), status
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@require("manage_settings")
+def settings():
+    """The outlet's details, translated per language."""
+    shared = settings_for("")
+    form = SettingsForm(data={
+        "phone": shared.get("phone", ""),
+        "email": shared.get("email", ""),
+        "show_outdated_notice": shared.get("show_outdated_notice", "1") == "1",
+    } if request.method == "GET" else None)
+    per_locale = {}
+    for code in LOCALES:
+        locale_form = settings_locale_form(code)
+        if request.method == "GET":
+            values = settings_for(code)
+            for key in LOCALIZED_SETTINGS:
+                getattr(locale_form, key).data = values.get(key, "") if key in values else ""
+            locale_form.about.data = values.get("about_markdown", "")
+        per_locale[code] = locale_form
+    if request.method == "POST":
+        valid = form.validate_on_submit() and all(f.validate() for f in per_locale.values())
+        if valid:
+            set_setting("phone", (form.phone.data or "").strip())
+            set_setting("email", (form.email.data or "").strip())
+            set_setting("show_outdated_notice", "1" if form.show_outdated_notice.data else "0")
+            for code, locale_form in per_locale.items():
+                for key in LOCALIZED_SETTINGS:
+                    set_setting(key, (getattr(locale_form, key).data or "").strip(), code)
+                set_about(locale_form.about.data or "", code)
+            record("settings.saved", user=current_user)
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("newsroom.settings"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("newsroom/settings.html", form=form, per_locale=per_locale), status
+
+
+@bp.get("/categories")
+@require("manage_categories")
+def categories():
+    """Sections of the site with their names in each language."""
+    rows = db.session.scalars(select(Category).order_by(Category.position, Category.id))
+    return render_template("newsroom/categories.html", categories=list(rows))
+
+
+@bp.route("/categories/new", methods=["GET", "POST"])
+@bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
+@require("manage_categories")
+def category(category_id: int | None = None):
+    """Create or rename a section."""
+    item = db.session.get(Category, category_id) if category_id else None
+    if category_id and item is None:
+        abort(404)
+    form = CategoryForm()
+    if request.method == "GET" and item is not None:
+        form.key.data = item.key
+        for code in LOCALES:
+            name = item.name_in(code)
+            getattr(form, f"name_{code}").data = name.name if name else ""
+    if form.validate_on_submit():
+        key = make_slug(form.key.data, "en")
+        clash = db.session.scalar(
+            select(Category.id).where(Category.key == key, Category.id != (category_id or 0))
+        )
+        slug_clash = None
+        for code in LOCALES:
+            slug = make_slug(getattr(form, f"name_{code}").data, code)
+            other = db.session.scalar(
+                select(CategoryName.id).where(
+                    CategoryName.locale == code,
+                    CategoryName.slug == slug,
+                    CategoryName.category_id != (category_id or 0),
+                )
+            )
+            if other:
+                slug_clash = code
+        if clash:
+            form.key.errors.append(_("Another section already uses this key."))
+        elif slug_clash:
+            getattr(form, f"name_{slug_clash}").errors.append(
+                _("Another section already has this name.")
+            )
+        else:
+            if item is None:
+                position = db.session.scalar(select(func.count(Category.id))) or 0
+                item = Category(key=key, position=position)
+                db.session.add(item)
+            item.key = key
+            for code in LOCALES:
+                text = (getattr(form, f"name_{code}").data or "").strip()
+                name = item.name_in(code)
+                if name is None:
+                    name = CategoryName(locale=code)
+                    item.names.append(name)
+                name.name = text
+                name.slug = make_slug(text, code)
+            db.session.flush()
+            record("category.saved", user=current_user, detail={"category": item.id})
+            db.session.commit()
+            flash(_("The section was saved."), "success")
+            return redirect(url_for("newsroom.categories"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("newsroom/category.html", form=form, item=item), status

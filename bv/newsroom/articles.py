@@ -1,0 +1,388 @@
+"""Writing and publishing: articles, language versions, history, status changes."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
+
+from bv.accounts.permissions import PermissionDenied, can
+from bv.articles import service, workflow
+from bv.articles.diffing import word_diff
+from bv.articles.models import Article, ArticleTranslation, Category, Revision
+from bv.articles.rendering import render_body
+from bv.extensions import db
+from bv.i18n import LOCALES
+from bv.media import ImageRejected, store_image
+from bv.newsroom import bp, require
+from bv.newsroom.forms import ArticleForm, OverrideForm, ScheduleForm, TranslationForm
+
+TRANSITION_MESSAGES = {
+    "not_from_status": lambda: _("That change is not possible from the current status."),
+    "schedule_in_past": lambda: _("Choose a publication time in the future."),
+    "approval_blocked": lambda: _("This translation cannot be approved yet."),
+    "unknown_action": lambda: _("Unknown action."),
+}
+
+
+def _article_or_404(article_id: int) -> Article:
+    article = db.session.scalar(
+        select(Article)
+        .where(Article.id == article_id)
+        .options(selectinload(Article.translations))
+    )
+    if article is None:
+        abort(404)
+    return article
+
+
+def _locale_or_404(locale: str) -> str:
+    if locale not in LOCALES:
+        abort(404)
+    return locale
+
+
+def _category_choices():
+    rows = db.session.scalars(select(Category).order_by(Category.position)).all()
+    lang = current_user.ui_locale
+    choices = [SelectChoice(0, "—")]
+    for category in rows:
+        name = category.name_in(lang) or category.name_in("en")
+        choices.append(SelectChoice(category.id, name.name if name else category.key))
+    return choices
+
+
+def _form_values(form) -> dict:
+    return {f: getattr(form, f).data or "" for f in service.TEXT_FIELDS}
+
+
+@bp.get("/articles")
+@login_required
+def articles():
+    """Every article with the status of each language."""
+    rows = db.session.scalars(
+        select(Article)
+        .options(selectinload(Article.translations))
+        .order_by(Article.updated_at.desc())
+        .limit(200)
+    ).all()
+    return render_template("newsroom/articles.html", articles=rows)
+
+
+@bp.route("/articles/new", methods=["GET", "POST"])
+@require("create_article")
+def new_article():
+    """Write a new article in any of the three languages."""
+    form = ArticleForm()
+    form.category.choices = _category_choices()
+    if request.method == "GET":
+        form.source_locale.data = current_user.ui_locale
+        form.byline.data = current_user.display_name
+    preview = None
+    if request.method == "POST" and request.form.get("action") == "preview":
+        form.validate()
+        preview = render_body(form.body.data)
+    elif form.validate_on_submit():
+        try:
+            image = _lead_image(form)
+            article = service.create_article(
+                source_locale=form.source_locale.data,
+                category=db.session.get(Category, form.category.data)
+                if form.category.data
+                else None,
+                author=current_user,
+                byline=form.byline.data,
+                tags=service.find_or_create_tags(form.tags.data, form.source_locale.data),
+            )
+            if image is not None:
+                article.lead_image = image
+            service.save_translation(
+                article,
+                form.source_locale.data,
+                _form_values(form),
+                user=current_user,
+                note=form.note.data,
+                commit=False,
+            )
+            db.session.commit()
+        except ImageRejected as error:
+            db.session.rollback()
+            form.image.errors.append(str(error.message))
+        else:
+            flash(_("The article was saved as a draft."), "success")
+            return redirect(url_for("newsroom.article", article_id=article.id))
+    status = 422 if request.method == "POST" and preview is None else 200
+    return (
+        render_template("newsroom/edit.html", form=form, article=None, locale=None, preview=preview),
+        status,
+    )
+
+
+def _lead_image(form):
+    upload = form.image.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    return store_image(upload.read())
+
+
+@bp.get("/articles/<int:article_id>")
+@login_required
+def article(article_id: int):
+    """The language × status matrix, with who changed each and when."""
+    article = _article_or_404(article_id)
+    rows = []
+    for code in LOCALES:
+        translation = article.translation(code)
+        rows.append(
+            {
+                "locale": code,
+                "translation": translation,
+                "actions": workflow.available_actions(translation, current_user)
+                if translation
+                else [],
+                "can_edit": can(current_user, "edit", translation, locale=code)
+                if translation
+                else can(current_user, "edit", None, locale=code)
+                and _may_start(article, code),
+            }
+        )
+    return render_template(
+        "newsroom/article.html",
+        article=article,
+        rows=rows,
+        schedule_form=ScheduleForm(),
+        override_form=OverrideForm(),
+    )
+
+
+def _may_start(article: Article, locale: str) -> bool:
+    """Authors start versions of their own articles only; translators never the source."""
+    if current_user.role == "author":
+        return article.author_id == current_user.id
+    return True
+
+
+@bp.route("/articles/<int:article_id>/<locale>/edit", methods=["GET", "POST"])
+@login_required
+def edit(article_id: int, locale: str):
+    """Edit one language version (and, for the source, the article's shared fields)."""
+    article = _article_or_404(article_id)
+    locale = _locale_or_404(locale)
+    translation = article.translation(locale)
+    allowed = (
+        can(current_user, "edit", translation)
+        if translation
+        else can(current_user, "edit", None, locale=locale) and _may_start(article, locale)
+    )
+    if current_user.role == "translator" and locale == article.source_locale:
+        allowed = False
+    if not allowed:
+        abort(403)
+    is_source = locale == article.source_locale
+    shared = is_source and current_user.role in ("admin", "editor", "author")
+    form_class = ArticleForm if shared else TranslationForm
+    form = form_class(obj=translation if request.method == "GET" else None)
+    if shared:
+        form.category.choices = _category_choices()
+        del form.source_locale
+        if request.method == "GET":
+            form.category.data = article.category_id or 0
+            form.byline.data = article.byline
+            form.tags.data = ", ".join(t.name_in(locale) for t in article.tags)
+    if request.method == "GET":
+        form.version.data = str(service.latest_revision_number(translation) if translation else 0)
+        form.slug.data = ""
+    preview = None
+    if request.method == "POST" and request.form.get("action") == "preview":
+        form.validate()
+        preview = render_body(form.body.data)
+    elif form.validate_on_submit():
+        try:
+            expected = int(form.version.data or 0)
+        except ValueError:
+            expected = -1
+        try:
+            image = _lead_image(form) if shared else None
+            service.save_translation(
+                article,
+                locale,
+                _form_values(form),
+                user=current_user,
+                expected_revision=expected if translation else None,
+                minor=bool(form.minor.data) and is_source,
+                note=form.note.data,
+                slug=form.slug.data or None,
+                commit=False,
+            )
+            if shared:
+                article.category_id = form.category.data or None
+                article.byline = form.byline.data
+                article.tags = service.find_or_create_tags(form.tags.data, locale)
+                if image is not None:
+                    article.lead_image = image
+            db.session.commit()
+        except ImageRejected as error:
+            db.session.rollback()
+            form.image.errors.append(str(error.message))
+        except (service.EditConflict, StaleDataError):
+            db.session.rollback()
+            return _conflict(article, locale, form)
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("newsroom.article", article_id=article.id))
+    status = 422 if request.method == "POST" and preview is None else 200
+    return (
+        render_template(
+            "newsroom/edit.html",
+            form=form,
+            article=article,
+            locale=locale,
+            translation=translation,
+            preview=preview,
+            source=article.source if not is_source else None,
+        ),
+        status,
+    )
+
+
+def _conflict(article: Article, locale: str, form):
+    """Someone saved first: show both versions and keep this person's text in the form."""
+    current = db.session.scalar(
+        select(ArticleTranslation).where(
+            ArticleTranslation.article_id == article.id, ArticleTranslation.locale == locale
+        )
+    )
+    latest = current.revisions[-1] if current.revisions else None
+    mine = _form_values(form)
+    theirs = {f: getattr(current, f) for f in service.TEXT_FIELDS}
+    diffs = {f: word_diff(theirs[f], mine[f]) for f in service.TEXT_FIELDS}
+    form.version.data = str(service.latest_revision_number(current))
+    return (
+        render_template(
+            "newsroom/conflict.html",
+            article=article,
+            locale=locale,
+            form=form,
+            theirs=theirs,
+            mine=mine,
+            diffs=diffs,
+            latest=latest,
+        ),
+        409,
+    )
+
+
+@bp.post("/articles/<int:article_id>/<locale>/<action>")
+@login_required
+def change_status(article_id: int, locale: str, action: str):
+    """Submit, approve, return, publish, unpublish, schedule or unschedule a version."""
+    article = _article_or_404(article_id)
+    translation = article.translation(_locale_or_404(locale))
+    if translation is None or action not in workflow.TRANSITIONS:
+        abort(404)
+    if not can(current_user, action, translation):
+        abort(403)
+    when = None
+    reason = None
+    if action == "schedule":
+        form = ScheduleForm()
+        if not form.validate_on_submit():
+            flash(_("Choose a valid date and time."), "error")
+            return redirect(url_for("newsroom.article", article_id=article.id))
+        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        when = form.when.data.replace(tzinfo=zone)
+    if action == "approve" and request.form.get("reason"):
+        form = OverrideForm()
+        if form.validate_on_submit():
+            reason = form.reason.data
+    try:
+        workflow.transition(
+            translation, action, user=current_user, when=when, override_reason=reason
+        )
+    except workflow.TransitionError as error:
+        db.session.rollback()
+        message = TRANSITION_MESSAGES.get(error.code, TRANSITION_MESSAGES["unknown_action"])()
+        flash(message, "error")
+        for problem in error.params.get("problems", []):
+            flash(str(problem), "error")
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Someone else changed this version at the same moment. Please try again."), "error")
+    else:
+        flash(_("Status updated."), "success")
+    return redirect(url_for("newsroom.article", article_id=article.id))
+
+
+@bp.get("/articles/<int:article_id>/<locale>/history")
+@login_required
+def history(article_id: int, locale: str):
+    """Every revision of a version; pick two to compare."""
+    article = _article_or_404(article_id)
+    translation = article.translation(_locale_or_404(locale))
+    if translation is None:
+        abort(404)
+    revisions = list(reversed(translation.revisions))
+    a = request.args.get("a", type=int)
+    b = request.args.get("b", type=int)
+    comparison = None
+    if a and b:
+        by_number = {r.number: r for r in translation.revisions}
+        if a not in by_number or b not in by_number:
+            abort(404)
+        old, new = by_number[min(a, b)], by_number[max(a, b)]
+        comparison = {
+            "old": old,
+            "new": new,
+            "fields": {
+                f: word_diff(getattr(old, f), getattr(new, f))
+                for f in ("headline", "lede", "body", "image_caption", "image_alt")
+            },
+        }
+    return render_template(
+        "newsroom/history.html",
+        article=article,
+        translation=translation,
+        revisions=revisions,
+        comparison=comparison,
+        can_restore=can(current_user, "edit", translation),
+    )
+
+
+@bp.post("/revisions/<int:revision_id>/restore")
+@login_required
+def restore(revision_id: int):
+    """Restore an old revision as a new one."""
+    revision = db.session.get(Revision, revision_id)
+    if revision is None:
+        abort(404)
+    if not can(current_user, "edit", revision.translation):
+        abort(403)
+    service.restore_revision(revision, user=current_user)
+    flash(_("Revision %(number)s was restored as a new revision.", number=revision.number), "success")
+    return redirect(
+        url_for(
+            "newsroom.history",
+            article_id=revision.translation.article_id,
+            locale=revision.translation.locale,
+        )
+    )
+
+
+@bp.post("/preview")
+@login_required
+def preview():
+    """Live preview for the body editor: the same renderer and sanitizer as saving."""
+    return {"html": render_body(request.form.get("body", "")[:60_000])}
+

@@ -1,0 +1,176 @@
+"""Newsroom forms; every label and message is translated."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from bv.accounts.models import ROLES
+from bv.i18n import LANGUAGE_NAMES, LOCALES, NATIVE_NAMES
+
+HEADLINE_MAX = 200
+LEDE_MAX = 500
+BODY_MAX = 50_000
+CAPTION_MAX = 500
+ALT_MAX = 300
+PASSWORD_MIN = 10
+
+TOO_LONG = _l("This field can hold at most %(max)d characters.")
+REQUIRED = _l("This field is required.")
+
+
+def locale_choices():
+    return [SelectChoice(code, NATIVE_NAMES[code]) for code in LOCALES]
+
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "editor": _l("Editor"),
+    "translator": _l("Translator"),
+    "author": _l("Author"),
+}
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in"))
+
+
+class AccountForm(FlaskForm):
+    ui_locale = SelectField(_l("Newsroom language"), choices=locale_choices)
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
+    new = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(REQUIRED),
+            Length(min=PASSWORD_MIN, max=200, message=_l("Use at least %(min)d characters.")),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[EqualTo("new", message=_l("The two passwords do not match."))],
+    )
+
+
+class TranslationForm(FlaskForm):
+    """The text of one language version."""
+
+    version = HiddenField()
+    headline = StringField(
+        _l("Headline"),
+        validators=[DataRequired(REQUIRED), Length(max=HEADLINE_MAX, message=TOO_LONG)],
+    )
+    lede = TextAreaField(
+        _l("Lede"),
+        description=_l("A short summary, shown in lists and feeds."),
+        validators=[Length(max=LEDE_MAX, message=TOO_LONG)],
+    )
+    body = TextAreaField(_l("Body"), validators=[Length(max=BODY_MAX, message=TOO_LONG)])
+    image_alt = StringField(
+        _l("Image description (alt text)"), validators=[Length(max=ALT_MAX, message=TOO_LONG)]
+    )
+    image_caption = StringField(
+        _l("Image caption"), validators=[Length(max=CAPTION_MAX, message=TOO_LONG)]
+    )
+    slug = StringField(
+        _l("Address (slug)"),
+        description=_l("Leave empty to keep the current address."),
+        validators=[Optional(), Length(max=120, message=TOO_LONG)],
+    )
+    minor = BooleanField(
+        _l("Minor edit (typo fix): do not mark translations as outdated"),
+    )
+    note = StringField(_l("Note for the history"), validators=[Length(max=300, message=TOO_LONG)])
+
+
+class ArticleForm(TranslationForm):
+    """A new article, or the shared fields of an existing one."""
+
+    source_locale = SelectField(_l("Written in"), choices=locale_choices)
+    category = SelectField(_l("Section"), coerce=int, validators=[Optional()])
+    tags = StringField(
+        _l("Tags"),
+        description=_l("Separate tags with commas."),
+        validators=[Length(max=300, message=TOO_LONG)],
+    )
+    byline = StringField(_l("Byline"), validators=[Length(max=120, message=TOO_LONG)])
+    image = FileField(_l("Lead image"))
+
+
+class ScheduleForm(FlaskForm):
+    when = DateTimeLocalField(
+        _l("Publish at"), format="%Y-%m-%dT%H:%M", validators=[DataRequired(REQUIRED)]
+    )
+
+
+class OverrideForm(FlaskForm):
+    reason = StringField(
+        _l("Reason for the override"), validators=[DataRequired(REQUIRED), Length(max=300)]
+    )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid e-mail address.")), Length(max=254)]
+    )
+    display_name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
+    languages = MultiCheckboxField(
+        _l("Translates into"), choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LOCALES]
+    )
+    active = BooleanField(_l("Active"), default=True)
+    password = PasswordField(
+        _l("New password"),
+        description=_l("Leave empty to keep the current password."),
+        validators=[Optional(), Length(min=PASSWORD_MIN, max=200, message=_l("Use at least %(min)d characters."))],
+    )
+
+
+class CategoryForm(FlaskForm):
+    key = StringField(_l("Key"), validators=[DataRequired(REQUIRED), Length(max=60)])
+    name_sq = StringField(_l("Name in Albanian"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    name_mk = StringField(_l("Name in Macedonian"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=80)])
+
+
+class SettingsForm(FlaskForm):
+    phone = StringField(_l("Phone"), validators=[Length(max=40)])
+    email = StringField(_l("E-mail"), validators=[Length(max=254)])
+    show_outdated_notice = BooleanField(_l("Tell readers when a translation is outdated"))
+
+
+def settings_locale_form(locale: str):
+    """Translated settings for one locale, as a form class."""
+
+    class LocaleSettings(FlaskForm):
+        address = StringField(_l("Address"), validators=[Length(max=300)])
+        outlet_note = StringField(_l("Outlet note"), validators=[Length(max=300)])
+        tagline = StringField(_l("Tagline"), validators=[Length(max=200)])
+        newsletter_text = StringField(_l("Newsletter text"), validators=[Length(max=300)])
+        about = TextAreaField(_l("About page"), validators=[Length(max=BODY_MAX)])
+
+    return LocaleSettings(prefix=locale)

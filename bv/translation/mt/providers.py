@@ -1,0 +1,292 @@
+"""Adapters: deep-translator's Google, MyMemory, Microsoft and LibreTranslate, and DeepL's client.
+
+Every adapter turns the library's failures into MTError subclasses; base.Provider does the
+packing, retries and counting. Base URLs are configurable so tests can point them at local fakes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+import deepl
+import requests
+from deep_translator import GoogleTranslator, LibreTranslator, MicrosoftTranslator
+from deep_translator import MyMemoryTranslator
+from deep_translator import exceptions as dt
+from deep_translator import libre as dt_libre
+from deep_translator import microsoft as dt_microsoft
+
+from bv.translation.mt import transport
+from bv.translation.mt.base import Provider
+from bv.translation.mt.errors import (
+    MTAuthError,
+    MTBadResponse,
+    MTError,
+    MTNetworkError,
+    MTNotConfigured,
+    MTQuotaExceeded,
+    MTRateLimited,
+    MTTextTooLong,
+    MTTimeout,
+    MTUnsupportedLanguage,
+)
+from bv.translation.mt.placeholders import HTML, TEXT
+
+
+class _DeepTranslatorProvider(Provider):
+    """Shared error mapping for deep-translator's exceptions."""
+
+    def _map(self, exc: Exception, source: str, target: str) -> MTError:
+        state = transport.current()
+        kw = {"provider": self.name, "status": state.last_status, "detail": str(exc)}
+        if isinstance(exc, dt.TooManyRequests):
+            return MTRateLimited(self.label, **kw)
+        if isinstance(exc, dt.NotValidLength):
+            return MTTextTooLong(self.label, self.max_size, **kw)
+        if isinstance(exc, dt.LanguageNotSupportedException | dt.InvalidSourceOrTargetLanguage):
+            return MTUnsupportedLanguage(self.label, source, target, **kw)
+        if isinstance(exc, dt.RequestError | dt.ServerException):
+            return self.status_error(state.last_status, state.last_text or str(exc),
+                                     source=source, target=target)
+        return MTBadResponse(self.label, **kw)
+
+
+class Google(_DeepTranslatorProvider):
+    """deep-translator's GoogleTranslator: the web endpoint, no key, plain text."""
+
+    name = "google"
+    label = "Google Translate"
+    markup = TEXT
+    # deep-translator refuses 5,000 characters and more
+    max_size = 4999
+
+    def _request(self, texts, source, target):
+        client = GoogleTranslator(source=source, target=target)
+        url = self.settings.get("GOOGLE_TRANSLATE_URL")
+        if url:
+            client._base_url = url
+        try:
+            answer = client.translate(texts[0])
+        except (requests.exceptions.RequestException, MTError):
+            raise
+        except Exception as exc:  # deep-translator and BeautifulSoup errors
+            raise self._map(exc, source, target) from exc
+        # it answers None when Google echoes a text without letters
+        return [texts[0].strip() if answer is None else answer]
+
+
+class MyMemory(_DeepTranslatorProvider):
+    """deep-translator's MyMemoryTranslator: free, 500 bytes per request, regional codes."""
+
+    name = "mymemory"
+    label = "MyMemory"
+    markup = TEXT
+    # MyMemory counts 500 bytes; deep-translator also wants fewer than 500 characters
+    max_size = 499
+    codes = {"sq": "sq-AL", "mk": "mk-MK", "en": "en-GB"}
+    _warnings = {
+        "MYMEMORY WARNING": MTQuotaExceeded,
+        "INVALID LANGUAGE PAIR": MTUnsupportedLanguage,
+        "PLEASE SELECT TWO DISTINCT LANGUAGES": MTUnsupportedLanguage,
+        "QUERY LENGTH LIMIT EXCEEDED": MTTextTooLong,
+    }
+
+    def size(self, text: str) -> int:
+        return len(text.encode("utf-8"))
+
+    def _request(self, texts, source, target):
+        email = self.settings.get("MYMEMORY_EMAIL")
+        client = MyMemoryTranslator(source=self.codes[source], target=self.codes[target],
+                                    **({"email": email} if email else {}))
+        url = self.settings.get("MYMEMORY_URL")
+        if url:
+            client._base_url = url
+        try:
+            answer = client.translate(texts[0])
+        except (requests.exceptions.RequestException, MTError):
+            raise
+        except Exception as exc:
+            raise self._map(exc, source, target) from exc
+        if not isinstance(answer, str):
+            raise MTBadResponse(self.label, provider=self.name, detail=repr(answer)[:200])
+        # MyMemory reports quota and input errors as HTTP 200 with the message as the "translation"
+        shouting = answer == answer.upper()
+        for marker, error in self._warnings.items():
+            if shouting and marker in answer:
+                kw = {"provider": self.name, "detail": answer[:200]}
+                if error is MTUnsupportedLanguage:
+                    raise error(self.label, source, target, **kw)
+                if error is MTTextTooLong:
+                    raise error(self.label, self.max_size, **kw)
+                raise error(self.label, **kw)
+        return [html.unescape(answer)]
+
+
+class _MicrosoftClient(MicrosoftTranslator):
+    """MicrosoftTranslator without its network call at construction, sending lists as HTML."""
+
+    def _get_supported_languages(self):
+        # the parent fetches the list from Microsoft in __init__; ours are known to be supported
+        return {"albanian": "sq", "macedonian": "mk", "english": "en"}
+
+    def post_many(self, texts: list[str]) -> requests.Response:
+        """One request with many texts (the API takes up to 1,000)."""
+        params = dict(self._url_params, **{"from": self._source, "to": self._target,
+                                           "textType": "html"})
+        return dt_microsoft.requests.post(self._base_url, params=params, headers=self.headers,
+                                          json=[{"Text": t} for t in texts],
+                                          proxies=self.proxies)
+
+
+class Microsoft(Provider):
+    """Azure AI Translator via deep-translator's MicrosoftTranslator (BV_MICROSOFT_API_KEY)."""
+
+    name = "microsoft"
+    label = "Microsoft Translator"
+    markup = HTML
+    native_batch = True
+    max_items = 1000
+    max_size = 50000
+
+    def __init__(self, settings, *args, **kwargs):
+        super().__init__(settings, *args, **kwargs)
+        self.key = settings.get("MICROSOFT_API_KEY")
+        if not self.key:
+            raise MTNotConfigured(self.label, "BV_MICROSOFT_API_KEY", provider=self.name)
+
+    def _request(self, texts, source, target):
+        client = _MicrosoftClient(source=source, target=target, api_key=self.key,
+                                  region=self.settings.get("MICROSOFT_REGION"))
+        url = self.settings.get("MICROSOFT_URL")
+        if url:
+            client._base_url = url
+        response = client.post_many(texts)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400 or not isinstance(body, list):
+            error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
+            code = int(error.get("code", 0) or 0)
+            message = str(error.get("message", response.text[:200]))
+            if code in (400035, 400036):
+                raise MTUnsupportedLanguage(self.label, source, target, provider=self.name,
+                                            status=response.status_code, detail=message)
+            if code == 400050:
+                raise MTTextTooLong(self.label, self.max_size, provider=self.name,
+                                    status=response.status_code, detail=message)
+            raise self.status_error(response.status_code or None, message, source=source,
+                                    target=target)
+        try:
+            return [item["translations"][0]["text"] for item in body]
+        except (KeyError, IndexError, TypeError) as exc:
+            raise MTBadResponse(self.label, provider=self.name, detail=str(exc)) from exc
+
+
+class _LibreClient(LibreTranslator):
+    """LibreTranslator that accepts sq and mk, and sends HTML in the request body."""
+
+    def __init__(self, source: str, target: str, *, url: str, api_key: str | None):
+        # its language map lacks sq and mk: construct with codes it accepts, then set ours;
+        # it insists on an api_key even for servers that need none
+        super().__init__(source="en", target="en", api_key=api_key or "unused",
+                         custom_url=url if url.endswith("/") else url + "/")
+        self._source, self._target = source, target
+        self._send_key = bool(api_key)
+
+    def post_html(self, text: str) -> requests.Response:
+        """POST /translate with format=html, as a form body (no URL length limit to hit)."""
+        data = {"q": text, "source": self._source, "target": self._target, "format": "html"}
+        if self._send_key:
+            data["api_key"] = self.api_key
+        return dt_libre.requests.post(self._base_url + "translate", data=data)
+
+
+class LibreTranslate(Provider):
+    """A LibreTranslate server (BV_LIBRETRANSLATE_URL, optional BV_LIBRETRANSLATE_API_KEY)."""
+
+    name = "libretranslate"
+    label = "LibreTranslate"
+    markup = HTML
+
+    def __init__(self, settings, *args, **kwargs):
+        super().__init__(settings, *args, **kwargs)
+        self.url = settings.get("LIBRETRANSLATE_URL")
+        if not self.url:
+            raise MTNotConfigured(self.label, "BV_LIBRETRANSLATE_URL", provider=self.name)
+        self.max_size = int(settings.get("LIBRETRANSLATE_MAX_CHARS", 5000))
+
+    def _request(self, texts, source, target):
+        client = _LibreClient(source, target, url=str(self.url),
+                              api_key=self.settings.get("LIBRETRANSLATE_API_KEY"))
+        response = client.post_html(texts[0])
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code >= 400 or not isinstance(body, dict):
+            message = body.get("error", "") if isinstance(body, dict) else response.text[:200]
+            raise self.status_error(response.status_code, str(message), source=source,
+                                    target=target)
+        answer = body.get("translatedText")
+        if not isinstance(answer, str):
+            raise MTBadResponse(self.label, provider=self.name, detail=str(body)[:200])
+        return [answer]
+
+
+class DeepL(Provider):
+    """DeepL through the official `deepl` client (BV_DEEPL_API_KEY, optional BV_DEEPL_SERVER_URL)."""
+
+    name = "deepl"
+    label = "DeepL"
+    markup = HTML
+    native_batch = True
+    # DeepL takes 50 texts and a 128 KiB body per request
+    max_items = 50
+    max_size = 128 * 1024 - 2048
+    codes = {"sq": "SQ", "mk": "MK", "en": "EN"}
+
+    def __init__(self, settings, *args, **kwargs):
+        super().__init__(settings, *args, **kwargs)
+        self.key = settings.get("DEEPL_API_KEY")
+        if not self.key:
+            raise MTNotConfigured(self.label, "BV_DEEPL_API_KEY", provider=self.name)
+
+    def size(self, text: str) -> int:
+        # requests sends JSON with ASCII escapes: a Cyrillic letter costs six bytes
+        return len(json.dumps(text)) + 2
+
+    def _request(self, texts, source, target):
+        translator = deepl.Translator(str(self.key), server_url=self.settings.get("DEEPL_SERVER_URL"),
+                                      send_platform_info=False)
+        translator._client.close()
+        translator._client = transport.SingleAttemptHttpClient(send_platform_info=False)
+        target_code = (str(self.settings.get("DEEPL_ENGLISH", "EN-GB")).upper()
+                       if target == "en" else self.codes[target])
+        kw = {"provider": self.name}
+        try:
+            results = translator.translate_text(texts, source_lang=self.codes[source],
+                                                target_lang=target_code, tag_handling="xml")
+        except deepl.AuthorizationException as exc:
+            raise MTAuthError(self.label, status=exc.http_status_code, detail=str(exc), **kw) from exc
+        except deepl.QuotaExceededException as exc:
+            raise MTQuotaExceeded(self.label, status=exc.http_status_code, detail=str(exc),
+                                  **kw) from exc
+        except deepl.TooManyRequestsException as exc:
+            raise MTRateLimited(self.label, status=429, detail=str(exc), **kw) from exc
+        except deepl.ConnectionException as exc:
+            if isinstance(exc.__cause__, requests.exceptions.Timeout):
+                raise MTTimeout(self.label, self.settings.timeout, detail=str(exc), **kw) from exc
+            raise MTNetworkError(self.label, detail=str(exc), **kw) from exc
+        except deepl.DeepLException as exc:
+            raise self.status_error(exc.http_status_code, str(exc), source=source,
+                                    target=target) from exc
+        finally:
+            translator.close()
+        return [r.text for r in results]
+
+
+PROVIDERS: dict[str, type[Provider]] = {
+    cls.name: cls for cls in (Google, MyMemory, Microsoft, LibreTranslate, DeepL)
+}

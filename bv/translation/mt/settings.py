@@ -1,0 +1,91 @@
+"""Machine-translation settings: defaults, and the provider chain for a language pair.
+
+Every key is a Flask config key; the app loads `BV_`-prefixed environment variables, so
+`BV_MT_PROVIDERS=google,mymemory` arrives as `MT_PROVIDERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULTS: dict[str, object] = {
+    # ordered fallback chain, and per-pair overrides such as MT_PROVIDERS_SQ_MK
+    "MT_PROVIDERS": "google",
+    # seconds for every HTTP call to a provider
+    "MT_TIMEOUT": 10.0,
+    # retries after the first attempt, for 429, 5xx, timeouts and network errors
+    "MT_RETRIES": 2,
+    # back-off before retry n is MT_BACKOFF * 2**n seconds, at most MT_BACKOFF_MAX
+    "MT_BACKOFF": 0.5,
+    "MT_BACKOFF_MAX": 8.0,
+    # the language to pivot through when no provider supports a pair; empty disables pivoting
+    "MT_PIVOT_LOCALE": "en",
+    "GOOGLE_TRANSLATE_URL": None,  # deep-translator's default
+    "MYMEMORY_URL": None,  # deep-translator's default
+    "MYMEMORY_EMAIL": None,  # optional: MyMemory grants a larger daily quota with an e-mail
+    "MICROSOFT_API_KEY": None,
+    "MICROSOFT_REGION": None,
+    "MICROSOFT_URL": None,  # deep-translator's default
+    "LIBRETRANSLATE_URL": None,
+    "LIBRETRANSLATE_API_KEY": None,
+    "LIBRETRANSLATE_MAX_CHARS": 5000,
+    "DEEPL_API_KEY": None,
+    "DEEPL_SERVER_URL": None,  # the deepl client picks api or api-free from the key
+    "DEEPL_ENGLISH": "EN-GB",  # DeepL wants EN-GB or EN-US as a target
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A snapshot of the MT settings, so one run never sees half-changed config."""
+
+    values: Mapping[str, object]
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, object]) -> Settings:
+        """Overlay the app config on the defaults."""
+        values = dict(DEFAULTS)
+        values.update({k: v for k, v in config.items() if isinstance(k, str)})
+        return cls(values)
+
+    def get(self, key: str, default=None):
+        """A raw setting."""
+        value = self.values.get(key, default)
+        return default if value is None else value
+
+    @property
+    def timeout(self) -> float:
+        return float(self.get("MT_TIMEOUT"))
+
+    @property
+    def retries(self) -> int:
+        return max(0, int(self.get("MT_RETRIES")))
+
+    def backoff(self, attempt: int) -> float:
+        """Seconds to wait before retry number `attempt` (0-based)."""
+        base = float(self.get("MT_BACKOFF"))
+        return min(base * (2**attempt), float(self.get("MT_BACKOFF_MAX")))
+
+    @property
+    def pivot(self) -> str | None:
+        return (str(self.get("MT_PIVOT_LOCALE", "")) or None)
+
+    def chain(self, source: str, target: str) -> list[str]:
+        """Provider names for a pair: MT_PROVIDERS_<SRC>_<TGT> if set, else MT_PROVIDERS."""
+        key = f"MT_PROVIDERS_{source.upper()}_{target.upper()}"
+        return parse_chain(self.values.get(key) or self.get("MT_PROVIDERS"))
+
+
+def parse_chain(value) -> list[str]:
+    """Accept "google,mymemory", "google mymemory" or a list (JSON env values become lists)."""
+    if isinstance(value, str):
+        items = value.replace(",", " ").split()
+    else:
+        items = [str(v) for v in (value or [])]
+    names: list[str] = []
+    for item in items:
+        name = item.strip().lower()
+        if name and name not in names:
+            names.append(name)
+    return names

@@ -1,0 +1,184 @@
+"""Every /newsroom/ route × every role: exactly what the permission table allows."""
+
+import pytest
+from sqlalchemy import select
+
+from bv.accounts.models import User
+from bv.accounts.permissions import PermissionDenied, can
+from bv.articles import service, workflow
+from bv.articles.models import Article, Revision
+from bv.extensions import db
+
+ROLES = (None, "admin", "editor", "translator", "author")
+ALL = {"admin": 200, "editor": 200, "translator": 200, "author": 200}
+EDITORS = {"admin": 200, "editor": 200, "translator": 403, "author": 403}
+ADMIN = {"admin": 200, "editor": 403, "translator": 403, "author": 403}
+
+# (method, url template, expected status per role); anonymous is checked separately
+ROUTES = [
+    ("GET", "/newsroom/", ALL),
+    ("GET", "/newsroom/account", ALL),
+    ("POST", "/newsroom/account", {r: 302 for r in ALL}),
+    ("POST", "/newsroom/account/password", {r: 422 for r in ALL}),
+    ("GET", "/newsroom/articles", ALL),
+    ("GET", "/newsroom/articles/new", {**EDITORS, "author": 200}),
+    ("POST", "/newsroom/articles/new", {"admin": 422, "editor": 422, "translator": 403, "author": 422}),
+    ("GET", "/newsroom/articles/{own}", ALL),
+    ("GET", "/newsroom/articles/{own}/mk/edit", {**EDITORS, "author": 200}),
+    ("GET", "/newsroom/articles/{own}/sq/edit", {**ALL}),
+    ("GET", "/newsroom/articles/{own}/en/edit", {**ALL}),
+    ("GET", "/newsroom/articles/{other}/sq/edit", EDITORS),
+    ("GET", "/newsroom/articles/{other}/mk/edit", {**EDITORS}),
+    ("POST", "/newsroom/articles/{own}/mk/edit", {**{r: 422 for r in EDITORS}, "translator": 403}),
+    ("GET", "/newsroom/articles/{own}/mk/history", ALL),
+    ("POST", "/newsroom/articles/{own}/sq/submit", {r: 302 for r in ALL}),
+    ("POST", "/newsroom/articles/{other}/sq/unpublish", {**{r: 302 for r in ("admin", "editor")}, "translator": 403, "author": 403}),
+    ("POST", "/newsroom/articles/{own}/mk/publish", {**{r: 302 for r in ("admin", "editor")}, "translator": 403, "author": 403}),
+    ("POST", "/newsroom/articles/{own}/mk/approve", {**{r: 302 for r in ("admin", "editor")}, "translator": 403, "author": 403}),
+    ("POST", "/newsroom/articles/{own}/mk/return", {**{r: 302 for r in ("admin", "editor")}, "translator": 403, "author": 403}),
+    ("POST", "/newsroom/articles/{own}/mk/schedule", {**{r: 302 for r in ("admin", "editor")}, "translator": 403, "author": 403}),
+    ("POST", "/newsroom/articles/{own}/mk/unschedule", {**{r: 302 for r in ("admin", "editor")}, "translator": 403, "author": 403}),
+    ("POST", "/newsroom/revisions/{own_revision}/restore", {**EDITORS, "author": 302, "admin": 302, "editor": 302}),
+    ("POST", "/newsroom/preview", ALL),
+    ("GET", "/newsroom/audit", EDITORS),
+    ("GET", "/newsroom/users", ADMIN),
+    ("GET", "/newsroom/users/new", ADMIN),
+    ("POST", "/newsroom/users/new", {**ADMIN, "admin": 422}),
+    ("GET", "/newsroom/users/{author_id}", ADMIN),
+    ("POST", "/newsroom/users/{author_id}", {**ADMIN, "admin": 422}),
+    ("GET", "/newsroom/settings", ADMIN),
+    ("POST", "/newsroom/settings", {**ADMIN, "admin": 302}),
+    ("GET", "/newsroom/categories", EDITORS),
+    ("GET", "/newsroom/categories/new", EDITORS),
+    ("POST", "/newsroom/categories/new", {**EDITORS, "admin": 422, "editor": 422}),
+    ("GET", "/newsroom/categories/{category_id}", EDITORS),
+    ("POST", "/newsroom/categories/{category_id}", {**EDITORS, "admin": 422, "editor": 422}),
+    ("POST", "/newsroom/logout", {r: 302 for r in ALL}),
+]
+
+PUBLIC_NEWSROOM = {("GET", "/newsroom/login"), ("POST", "/newsroom/login")}
+
+
+def _ids(app, stories):
+    from bv.articles.models import Category
+
+    with app.app_context():
+        author = db.session.scalar(select(User).where(User.role == "author"))
+        own_revision = db.session.scalar(
+            select(Revision.id).join(Revision.translation).where(
+                Revision.number == 1,
+            ).order_by(Revision.id)
+        )
+        category = Category(key="local", position=0)
+        db.session.add(category)
+        db.session.commit()
+        return {
+            **stories,
+            "own_revision": own_revision,
+            "author_id": author.id,
+            "category_id": category.id,
+        }
+
+
+def test_every_newsroom_route_is_in_the_matrix(app):
+    rules = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/newsroom"):
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                rules.add((method, rule.rule))
+    covered = set()
+    for method, template, _ in ROUTES:
+        covered.add((method, template))
+    # normalise the matrix's concrete paths to rule patterns
+    patterns = set()
+    for method, rule in rules:
+        for m, template in covered:
+            if m != method:
+                continue
+            parts, tparts = rule.strip("/").split("/"), template.strip("/").split("/")
+            if len(parts) == len(tparts) and all(
+                p == t or p.startswith("<") for p, t in zip(parts, tparts, strict=True)
+            ):
+                patterns.add((method, rule))
+    missing = rules - patterns - PUBLIC_NEWSROOM
+    assert not missing, f"routes without a permission row: {sorted(missing)}"
+
+
+def test_anonymous_gets_the_login_page(app, stories):
+    ids = _ids(app, stories)
+    client = app.test_client()
+    wrong = []
+    for method, template, _expected in ROUTES:
+        response = client.open(template.format(**ids), method=method)
+        if response.status_code != 302 or "/newsroom/login" not in response.headers["Location"]:
+            wrong.append((method, template, response.status_code))
+    assert not wrong
+
+
+@pytest.mark.parametrize("role", ROLES[1:])
+def test_role_gets_exactly_what_it_may(app, staff, stories, role):
+    ids = _ids(app, stories)
+    client = app.test_client()
+    client.post("/newsroom/login", data={"email": staff[role], "password": "correct horse battery"})
+    wrong = []
+    for method, template, expected in ROUTES:
+        data = {"reason": ""} if method == "POST" else None
+        if template.endswith("/schedule"):
+            data = {"when": "2099-01-01T10:00"}
+        response = client.open(template.format(**ids), method=method, data=data)
+        if response.status_code != expected[role]:
+            wrong.append((method, template, response.status_code, expected[role]))
+    assert not wrong, wrong
+
+
+ACTIONS = ["edit", "submit", "approve", "return", "publish", "unpublish", "schedule", "override"]
+# role -> actions allowed on a translation into sq of an article the author wrote
+MATRIX = {
+    "admin": set(ACTIONS),
+    "editor": set(ACTIONS),
+    "translator": {"edit", "submit"},
+    "author": {"edit", "submit"},
+}
+
+
+@pytest.mark.parametrize("role", MATRIX)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_permission_table_role_by_action(app, staff, stories, role, action):
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.role == role))
+        article = db.session.get(Article, stories["own"])
+        translation = article.translation("sq")
+        assert can(user, action, translation) == (action in MATRIX[role])
+
+
+def test_translator_is_limited_to_their_target_languages(app, staff, stories):
+    with app.app_context():
+        translator = db.session.scalar(select(User).where(User.role == "translator"))
+        article = db.session.get(Article, stories["own"])
+        assert can(translator, "edit", article.translation("sq"))
+        assert not can(translator, "edit", article.translation("mk")), "mk is the source"
+        other = db.session.get(Article, stories["other"])
+        assert not can(translator, "edit", other.translation("sq")), "sq is that article's source"
+        with pytest.raises(PermissionDenied):
+            workflow.transition(article.translation("sq"), "publish", user=translator)
+        with pytest.raises(PermissionDenied):
+            service.save_translation(article, "mk", {"headline": "x"}, user=translator)
+
+
+def test_author_cannot_touch_other_peoples_articles(app, staff, stories):
+    with app.app_context():
+        author = db.session.scalar(select(User).where(User.role == "author"))
+        other = db.session.get(Article, stories["other"])
+        assert not can(author, "edit", other.translation("sq"))
+        with pytest.raises(PermissionDenied):
+            service.save_translation(other, "sq", {"headline": "x"}, user=author)
+
+
+def test_inactive_accounts_can_do_nothing(app, staff):
+    with app.app_context():
+        editor = db.session.scalar(select(User).where(User.role == "editor"))
+        editor.active = False
+        db.session.commit()
+    client = app.test_client()
+    response = client.post("/newsroom/login", data={"email": staff["editor"], "password": "correct horse battery"})
+    assert response.status_code == 401
