@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -11,7 +12,12 @@ from bv.config import DEFAULT_INSTANCE, PROJECT_ROOT, configure
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, features, commands."""
-    instance_path = Path((test_config or {}).get("INSTANCE_PATH", DEFAULT_INSTANCE))
+    # BV_INSTANCE_PATH lets benchmarks and deployments keep data outside the checkout
+    instance_path = Path(
+        (test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("BV_INSTANCE_PATH")
+        or DEFAULT_INSTANCE
+    )
     app = Flask(
         __name__,
         instance_path=str(instance_path.resolve()),
@@ -44,12 +50,14 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_features(app: Flask) -> None:
     """Register each feature's blueprints and hooks."""
-    from bv import accounts, errors, jobs, newsroom, site
+    from bv import accounts, errors, jobs, newsroom, notifications, site, translation
 
     accounts.init_app(app)
     jobs.init_app(app)
     site.init_app(app)
     newsroom.init_app(app)
+    translation.init_app(app)
+    notifications.init_app(app)
     errors.init_app(app)
 
 

@@ -40,6 +40,9 @@ def _config(instance: Path, database_url: str, **extra) -> dict:
         # scrypt is deliberately slow; the suite signs in hundreds of times
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "JOBS_IMMEDIATE": True,
+        # no real translation service is ever called; tests point providers at local fakes
+        "MT_PROVIDERS": "libretranslate",
+        "LIBRETRANSLATE_URL": None,
     }
     config.update(extra)
     return config

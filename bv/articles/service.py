@@ -89,6 +89,8 @@ def save_translation(
     note: str = "",
     slug: str | None = None,
     based_on: Revision | None = None,
+    segments_reviewed: bool = False,
+    adopt_segments: bool = True,
     at=None,
     commit: bool = True,
 ) -> ArticleTranslation:
@@ -140,8 +142,8 @@ def save_translation(
     )
     db.session.add(revision)
     db.session.flush()
-    if locale == article.source_locale and not minor and _text_changed(translation, number):
-        mark_outdated(article, revision)
+    if adopt_segments or locale == article.source_locale:
+        _sync_segments(article, translation, user=user, minor=minor, reviewed=segments_reviewed)
     record(
         "translation.saved",
         user=user,
@@ -154,24 +156,28 @@ def save_translation(
     return translation
 
 
-def _text_changed(translation: ArticleTranslation, number: int) -> bool:
-    """True when this save changed translatable text compared with the previous revision."""
-    if number == 1:
-        return False
-    previous = next((r for r in translation.revisions if r.number == number - 1), None)
-    return previous is None or any(
-        getattr(previous, f) != getattr(translation, f) for f in TEXT_FIELDS
-    )
+def _sync_segments(article: Article, translation: ArticleTranslation, *, user, minor, reviewed):
+    """Source saves re-split the segments and may outdate translations; target saves align."""
+    from bv.translation import sync
 
+    if translation.locale == article.source_locale:
+        sync.sync_source(article, minor=minor)
+        from bv.notifications import on_outdated
 
-def mark_outdated(article: Article, source_revision: Revision) -> None:
-    """Translations made from an older source become outdated (they stay online)."""
-    now = utcnow()
-    for other in article.translations:
-        if other.locale == article.source_locale or other.outdated_since is not None:
-            continue
-        if other.source_revision_id != source_revision.id:
-            other.outdated_since = now
+        for stale in sync.refresh_outdated(article):
+            record(
+                "translation.outdated",
+                user=user,
+                article=article,
+                locale=stale.locale,
+                detail={"minor": minor},
+            )
+            on_outdated(stale, user)
+        return
+    if translation.source_revision_id is None and article.source and article.source.revisions:
+        translation.source_revision_id = article.source.revisions[-1].id
+    sync.adopt(translation, reviewed=reviewed, user=user)
+    sync.refresh_outdated(article)
 
 
 def _update_slug(translation: ArticleTranslation, requested: str | None) -> None:

@@ -34,8 +34,10 @@ TRANSITIONS = {
 # the writer's own language may be published straight from a draft by an editor
 SOURCE_PUBLISH_FROM = {"draft", "in_review", "approved", "unpublished"}
 
-# checks registered by the translation workflow (approval gate); each returns error codes
+# checks registered by the translation workflow (approval gate); each returns messages
 approval_checks: list = []
+# called with (translation, action, user) inside the transaction, e.g. to notify people
+transition_hooks: list = []
 
 
 def allowed_from(translation: ArticleTranslation, action: str) -> set[str]:
@@ -118,6 +120,8 @@ def transition(
         locale=translation.locale,
         detail=detail,
     )
+    for hook in transition_hooks:
+        hook(translation, action, user)
     if commit:
         db.session.commit()
     return translation

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
+import secrets
 from datetime import timedelta
 
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from sqlalchemy import select
-
-import secrets
 
 from bv.accounts.service import create_user
 from bv.articles import service, workflow
@@ -179,7 +178,13 @@ def load() -> dict:
                 continue
             when = published + timedelta(minutes=20 * offset)
             translation = service.save_translation(
-                article, locale, text, based_on=source_revision, at=when, commit=False
+                article,
+                locale,
+                text,
+                based_on=source_revision,
+                segments_reviewed=True,
+                at=when,
+                commit=False,
             )
             if locale == item["source_locale"]:
                 source_revision = translation.revisions[-1]

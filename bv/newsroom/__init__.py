@@ -29,6 +29,13 @@ ACTION_LABELS = {
     "schedule": _l("Schedule"),
     "unschedule": _l("Cancel the schedule"),
 }
+JOB_STATUS_LABELS = {
+    "queued": _l("Waiting in the queue"),
+    "running": _l("Running"),
+    "done": _l("Finished"),
+    "failed": _l("Failed"),
+    "cancelled": _l("Cancelled"),
+}
 FIELD_LABELS = {
     "headline": _l("Headline"),
     "lede": _l("Lede"),
@@ -63,9 +70,18 @@ def no_store(response):
 
 def init_app(app: Flask) -> None:
     """Register the newsroom views."""
-    from bv.newsroom import admin, articles, auth, audit, home  # noqa: F401  (routes)
-
+    from bv.newsroom import (  # noqa: F401  (routes)
+        admin,
+        articles,
+        audit,
+        auth,
+        dashboard,
+        home,
+        inbox,
+        translate,
+    )
     from bv.newsroom.forms import ROLE_LABELS
+    from bv.notifications.service import unread_count
 
     app.jinja_env.globals.update(
         can=can,
@@ -73,6 +89,8 @@ def init_app(app: Flask) -> None:
         ACTION_LABELS=ACTION_LABELS,
         ROLE_LABELS=ROLE_LABELS,
         FIELD_LABELS=FIELD_LABELS,
+        JOB_STATUS_LABELS=JOB_STATUS_LABELS,
+        unread_count=unread_count,
     )
     login_manager.login_message = _l("Please sign in to continue.")
     login_manager.login_message_category = "info"

@@ -95,6 +95,7 @@ def settings():
         "phone": shared.get("phone", ""),
         "email": shared.get("email", ""),
         "show_outdated_notice": shared.get("show_outdated_notice", "1") == "1",
+        "auto_machine_drafts": shared.get("auto_machine_drafts") == "1",
     } if request.method == "GET" else None)
     per_locale = {}
     for code in LOCALES:
@@ -111,6 +112,7 @@ def settings():
             set_setting("phone", (form.phone.data or "").strip())
             set_setting("email", (form.email.data or "").strip())
             set_setting("show_outdated_notice", "1" if form.show_outdated_notice.data else "0")
+            set_setting("auto_machine_drafts", "1" if form.auto_machine_drafts.data else "0")
             for code, locale_form in per_locale.items():
                 for key in LOCALIZED_SETTINGS:
                     set_setting(key, (getattr(locale_form, key).data or "").strip(), code)

@@ -161,6 +161,9 @@ class SettingsForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Length(max=40)])
     email = StringField(_l("E-mail"), validators=[Length(max=254)])
     show_outdated_notice = BooleanField(_l("Tell readers when a translation is outdated"))
+    auto_machine_drafts = BooleanField(
+        _l("Make machine drafts into every missing language when a source is published")
+    )
 
 
 def settings_locale_form(locale: str):

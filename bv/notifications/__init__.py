@@ -1,1 +1,78 @@
-"""notifications feature."""
+"""Notifications: what happened to work a person cares about, in the app and by e-mail."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from bv.accounts.models import User
+from bv.extensions import db
+
+
+def editors() -> list[User]:
+    """Everyone who publishes."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.role.in_(("admin", "editor")), User.active.is_(True))
+        )
+    )
+
+
+def translators_of(translation) -> list[User]:
+    """Translators who worked on this version: its last saver and its segments' editors."""
+    from bv.translation.models import TranslatedSegment
+
+    ids = set(
+        db.session.scalars(
+            select(TranslatedSegment.updated_by_id).where(
+                TranslatedSegment.translation_id == translation.id,
+                TranslatedSegment.updated_by_id.is_not(None),
+            )
+        )
+    )
+    if translation.updated_by_id:
+        ids.add(translation.updated_by_id)
+    if not ids:
+        return []
+    return list(
+        db.session.scalars(select(User).where(User.id.in_(ids), User.role == "translator"))
+    )
+
+
+def _payload(translation, user=None) -> dict:
+    # built by hand: the scheduler and the CLI have no request to build URLs from
+    link = (
+        f"{current_app.config['SITE_URL'].rstrip('/')}/newsroom/articles/"
+        f"{translation.article_id}/{translation.locale}/translate"
+    )
+    source = translation.article.source
+    return {
+        "article_id": translation.article_id,
+        "locale": translation.locale,
+        "headline": (source.headline if source else translation.headline)[:200],
+        "reviewer": getattr(user, "display_name", ""),
+        "url": link,
+    }
+
+
+def on_transition(translation, action: str, user) -> None:
+    """Editors hear when a translation is approved."""
+    from bv.notifications.service import notify
+
+    if action == "approve":
+        notify(editors(), "translation_approved", _payload(translation, user))
+
+
+def on_outdated(translation, user) -> None:
+    """Translators hear when a source they translated changes."""
+    from bv.notifications.service import notify
+
+    notify(translators_of(translation), "source_changed", _payload(translation, user))
+
+
+def init_app(app: Flask) -> None:
+    """Hook into the workflow."""
+    from bv.articles import workflow
+
+    if on_transition not in workflow.transition_hooks:
+        workflow.transition_hooks.append(on_transition)

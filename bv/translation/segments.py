@@ -45,7 +45,7 @@ class MissingTextError(LookupError):
     """assemble() was given no text for some keys and no permission to fall back."""
 
     def __init__(self, keys: Iterable[str]):
-        self.keys = sorted(keys, key=_key_order)
+        self.keys = sorted(keys, key=key_order)
         self.message = _l("No translation for segments: %(keys)s.", keys=", ".join(self.keys))
         super().__init__(str(self.message))
 
@@ -143,7 +143,8 @@ def assign_keys(
       similarity (same kind, difflib ratio at least 0.5). A paired block keeps the old key.
     - Any other block is new and gets the next number after the highest body key in `previous`
       and `reserved` (pass keys still held by translated segments, so none is reused).
-    Identical blocks may swap keys; that is harmless, their texts and translations are equal.
+    Among identical blocks the alignment may pick either twin, so an edit to one of them can
+    show as a new block; harmless, since equal texts share their translation (and memory).
     Field segments (headline, lede, caption, alt) always keep their fixed keys.
     """
     old = [s for s in previous if s.kind in BODY_KINDS]
@@ -386,9 +387,15 @@ def _key_number(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _key_order(key: str) -> tuple:
+_FIELD_ORDER = {"headline": 0, "lede": 1, "caption": 3, "alt": 4}
+
+
+def key_order(key: str) -> tuple:
+    """Sort key for segment keys in reading order: headline, lede, b1, b2, ..., caption, alt."""
     number = _key_number(key)
-    return (0, number, "") if number is not None else (1, 0, key)
+    if number is not None:
+        return (2, number, "")
+    return (_FIELD_ORDER.get(key, 5), 0, key)
 
 
 def _pair_replaced(old: list[SourceSegment], new: list[SourceSegment]) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -33,10 +34,12 @@ _HTML_ITEM = re.compile(r"""<p\s+data-k\s*=\s*["']?(\d+)["']?\s*>(.*?)</p\s*>"""
 
 @dataclass
 class Usage:
-    """How much a run asked of the providers: HTTP requests (retries included) and characters."""
+    """How much a run asked of the providers: HTTP requests (retries included), characters
+    sent, and (filled by memory.draft_segments) segments answered from memory instead."""
 
     requests: int = 0
     characters: int = 0
+    memory_hits: int = 0
     by_provider: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def record(self, provider: str, characters: int) -> None:
@@ -90,9 +93,12 @@ class Provider:
     def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
         """Translate segments (same length, same order) in as few requests as fit."""
         out: list[str | None] = [None] * len(segments)
-        for indexes, texts in self.iter_translate(segments, source, target):
-            for i, text in zip(indexes, texts, strict=True):
-                out[i] = text
+        # called on its own (not inside a chain run), it still gets MT_TIMEOUT
+        run = transport.http_run(self.settings.timeout) if transport.active() is None else None
+        with run or nullcontext():
+            for indexes, texts in self.iter_translate(segments, source, target):
+                for i, text in zip(indexes, texts, strict=True):
+                    out[i] = text
         return [t if t is not None else "" for t in out]
 
     def iter_translate(self, segments: Sequence[str], source: str, target: str
@@ -106,6 +112,7 @@ class Provider:
             yield from self._run(batch, source, target)
 
     def _fits(self, batch: list[tuple[int, str]]) -> bool:
+        """Whether a batch goes into one request (size, and item count for native lists)."""
         if self.native_batch:
             return (len(batch) <= self.max_items
                     and sum(self.size(t) for _, t in batch) <= self.max_size)
@@ -126,6 +133,7 @@ class Provider:
 
     def _run(self, batch: list[tuple[int, str]], source: str, target: str
              ) -> Iterator[tuple[list[int], list[str]]]:
+        """Send one batch; halve it and send again while its answer does not split."""
         indexes = [i for i, _ in batch]
         if len(batch) == 1:
             index, text = batch[0]
@@ -166,10 +174,12 @@ class Provider:
     # HTML providers wrap each segment in <p data-k="n">
 
     def _boundaries(self, batch: list[tuple[int, str]]) -> list[int]:
+        """Segment-marker numbers for a text pack: above every placeholder in it."""
         highest = max((max(token_ids(t, TEXT), default=0) for _, t in batch), default=0)
         return [highest + 1 + n for n in range(len(batch))]
 
     def _pack(self, batch: list[tuple[int, str]]) -> str:
+        """One request's text for a batch (a lone segment goes as it is)."""
         if len(batch) == 1:
             return batch[0][1]
         if self.markup == HTML:
@@ -247,8 +257,3 @@ class Provider:
         if "too long" in lowered or ("limit" in lowered and "exceed" in lowered):
             return e.MTTextTooLong(self.label, self.max_size, **kw)
         return MTBadResponse(self.label, **kw)
-
-    @staticmethod
-    def last_http() -> transport.CallState:
-        """The status and body start of the last HTTP response in this run."""
-        return transport.current()

@@ -52,10 +52,11 @@ class MTTimeout(MTNetworkError):
     code = "timeout"
 
     def __init__(self, label: str, seconds: float, **kw):
+        shown = f"{seconds:g}"
         MTError.__init__(
             self,
             _l("%(provider)s did not answer within %(seconds)s seconds.", provider=label,
-               seconds=f"{seconds:g}"),
+               seconds=shown),
             **kw,
         )
 

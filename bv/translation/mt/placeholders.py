@@ -8,7 +8,7 @@ translate them:
 - HTML providers (LibreTranslate format=html, Microsoft textType=html, DeepL tag_handling=xml)
   get `<x id="7"/>`: markup they are built to carry over; `<x id="7"></x>` is accepted too.
 
-Links keep their URL: `[text](url)` becomes `{1}text{2}` where {1} restores to `[` and {2} to
+Links keep their URL (or reference label): `[text](url)` becomes `{1}text{2}` where {1} restores to `[` and {2} to
 `](url)`. Bold and emphasis markers are paired the same way; code spans, URLs, inline HTML,
 hard line breaks and escapes are single placeholders. A glossary term is a single placeholder
 that restores to its required translation, or to itself when it must not be translated.
@@ -42,7 +42,8 @@ _INLINE = re.compile(
   | (?P<code>(?P<ticks>`+).+?(?P=ticks))                              # `code`
   | (?P<tag><(?:https?://[^>\s]+|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?)>)  # <url>, <b>
   | (?P<link>(?P<lopen>!?\[)(?P<ltext>(?:[^\[\]\n]|\[[^\[\]\n]*\])*)
-        (?P<lclose>\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"\n]*")?\)))  # [text](url "t")
+        (?P<lclose>\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"\n]*")?\)
+                  |\]\[[^\[\]\n]*\]))                                  # [text](url "t"), [text][ref]
   | (?P<url>\b(?:https?://|www\.)[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'"])  # bare URL
   | (?P<strong>(?P<sm>\*\*|__)(?=\S)(?P<stext>.+?)(?<=\S)(?P=sm))      # **bold**
   | (?P<em>\*(?=[^\s*])(?P<etext>.+?)(?<=[^\s*])\*)                # *em*
@@ -163,6 +164,7 @@ def token_ids(text: str, markup: str) -> list[int]:
 
 
 def _literal(chunk: str, markup: str) -> str:
+    """Answer text between placeholders, unescaped for HTML providers."""
     if markup == HTML:
         return html.unescape(_STRAY_HTML_CLOSE.sub("", chunk))
     return chunk
@@ -197,12 +199,15 @@ class Protector:
         return Protected(source=text, parts=_merge(parts))
 
     def protect_all(self, texts: Sequence[str]) -> list[Protected]:
+        """protect() each text; placeholder numbers never repeat across them."""
         return [self.protect(t) for t in texts]
 
     def _atom(self, value: str) -> Token:
+        """A placeholder that restores to `value`."""
         return Token(next(self._ids), value)
 
     def _pair(self, opening: str, inner: str, closing: str) -> list[str | Token]:
+        """Opening and closing placeholders around text that is translated."""
         start = Token(next(self._ids), opening, "open")
         middle = self._inline(inner)
         end = Token(next(self._ids), closing, "close", partner=start.id)
@@ -210,6 +215,7 @@ class Protector:
         return [start, *middle, end]
 
     def _inline(self, text: str) -> list[str | Token]:
+        """Inline Markdown to placeholders, recursively inside links and emphasis."""
         parts: list[str | Token] = []
         pos = 0
         for m in _INLINE.finditer(text):
@@ -230,6 +236,7 @@ class Protector:
         return parts
 
     def _glossary(self, text: str) -> list[str | Token]:
+        """Glossary terms (whole words, any case) in literal text to placeholders."""
         if not text or self._terms is None:
             return [text] if text else []
         parts: list[str | Token] = []

@@ -11,8 +11,12 @@ import json
 
 import deepl
 import requests
-from deep_translator import GoogleTranslator, LibreTranslator, MicrosoftTranslator
-from deep_translator import MyMemoryTranslator
+from deep_translator import (
+    GoogleTranslator,
+    LibreTranslator,
+    MicrosoftTranslator,
+    MyMemoryTranslator,
+)
 from deep_translator import exceptions as dt
 from deep_translator import libre as dt_libre
 from deep_translator import microsoft as dt_microsoft

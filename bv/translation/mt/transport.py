@@ -38,6 +38,11 @@ class CallState:
 _state: ContextVar[CallState | None] = ContextVar("bv_mt_call_state", default=None)
 
 
+def active() -> CallState | None:
+    """The state of the run in progress here, if any."""
+    return _state.get()
+
+
 def current() -> CallState:
     """The state of the run in progress here, or a default with the standard timeout."""
     return _state.get() or CallState()

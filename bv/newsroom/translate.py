@@ -1,0 +1,303 @@
+"""Translating: the segment editor, machine drafts and their jobs, XLIFF/PO files, glossary."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from bv.accounts.permissions import can
+from bv.articles import service
+from bv.articles.models import Article
+from bv.audit.service import record
+from bv.extensions import db
+from bv.i18n import LOCALES
+from bv.jobs.models import Job
+from bv.newsroom import bp, require
+from bv.newsroom.articles import _article_or_404, _locale_or_404
+from bv.translation import drafting, files, review, sync
+from bv.translation.exchange import ExchangeError
+from bv.translation.models import GlossaryTerm
+from bv.translation.mt.providers import PROVIDERS
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def _may_translate(article: Article, locale: str) -> bool:
+    if locale == article.source_locale:
+        return False
+    translation = article.translation(locale)
+    return can(current_user, "edit", translation, locale=locale) if translation else can(
+        current_user, "edit", None, locale=locale
+    ) and (current_user.role != "author" or article.author_id == current_user.id)
+
+
+@bp.route("/articles/<int:article_id>/<locale>/translate", methods=["GET", "POST"])
+@login_required
+def translate(article_id: int, locale: str):
+    """Side-by-side review, one row per segment."""
+    article = _article_or_404(article_id)
+    locale = _locale_or_404(locale)
+    if not _may_translate(article, locale):
+        abort(403)
+    if article.source is None:
+        abort(404)
+    translation = article.translation(locale)
+    status = 200
+    submitted = None
+    conflict = None
+    if request.method == "POST":
+        keys = [s.key for s in sync.source_segments(article)]
+        submitted = {k: request.form.get(f"t-{k}", "") for k in keys}
+        reviewed = {k for k in keys if request.form.get(f"r-{k}")}
+        try:
+            expected = int(request.form.get("version", "-1"))
+        except ValueError:
+            expected = -1
+        try:
+            review.save_review(
+                article,
+                locale,
+                submitted,
+                reviewed,
+                user=current_user,
+                expected_revision=expected if translation else None,
+            )
+        except review.SegmentTooLong:
+            db.session.rollback()
+            flash(_("A segment is longer than 10,000 characters. Nothing was saved."), "error")
+            status = 422
+        except (service.EditConflict, StaleDataError):
+            db.session.rollback()
+            article = _article_or_404(article_id)
+            conflict = sync.translated_segments(article.translation(locale))
+            flash(
+                _("Someone else saved this translation while you were working. Your text is kept below; segments that differ show the saved version."),
+                "error",
+            )
+            status = 409
+        else:
+            flash(_("Translation saved."), "success")
+            return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
+    rows = review.rows_for(article, locale, submitted=submitted)
+    done, total = review.progress_of(rows)
+    translation = article.translation(locale)
+    return (
+        render_template(
+            "newsroom/translate.html",
+            article=article,
+            locale=locale,
+            translation=translation,
+            rows=rows,
+            done=done,
+            total=total,
+            version=service.latest_revision_number(translation) if translation else 0,
+            conflict=conflict,
+            providers=sorted(PROVIDERS),
+            KIND_LABELS=review.KIND_LABELS,
+        ),
+        status,
+    )
+
+
+@bp.post("/articles/<int:article_id>/<locale>/machine-draft")
+@login_required
+def machine_draft(article_id: int, locale: str):
+    """Queue a machine draft of the segments that need one."""
+    article = _article_or_404(article_id)
+    locale = _locale_or_404(locale)
+    if not _may_translate(article, locale) or not can(current_user, "machine_translate", locale=locale):
+        abort(403)
+    provider = request.form.get("provider") or None
+    if provider is not None and provider not in PROVIDERS:
+        abort(400)
+    job = drafting.queue_draft(article, locale, user=current_user, provider=provider)
+    return redirect(url_for("newsroom.job", job_id=job.id))
+
+
+@bp.post("/machine-draft-missing")
+@require("manage_glossary")
+def machine_draft_missing():
+    """Machine-translate into every missing language, for one article or many."""
+    ids = [int(v) for v in request.form.getlist("article") if v.isdigit()][:200]
+    if not ids:
+        flash(_("Choose at least one article."), "error")
+        return redirect(request.referrer or url_for("newsroom.dashboard"))
+    queued = 0
+    for article in db.session.scalars(select(Article).where(Article.id.in_(ids))):
+        for locale in drafting.missing_locales(article):
+            drafting.queue_draft(article, locale, user=current_user)
+            queued += 1
+    flash(ngettext("%(num)s machine draft queued.", "%(num)s machine drafts queued.", queued), "success")
+    if len(ids) == 1:
+        return redirect(url_for("newsroom.article", article_id=ids[0]))
+    return redirect(url_for("newsroom.jobs"))
+
+
+def _job_or_404(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None:
+        abort(404)
+    if current_user.role not in ("admin", "editor") and job.user_id != current_user.id:
+        abort(403)
+    return job
+
+
+@bp.get("/jobs")
+@login_required
+def jobs():
+    """Recent background jobs."""
+    stmt = select(Job).order_by(Job.created_at.desc()).limit(100)
+    if current_user.role not in ("admin", "editor"):
+        stmt = stmt.where(Job.user_id == current_user.id)
+    return render_template("newsroom/jobs.html", jobs=list(db.session.scalars(stmt)))
+
+
+@bp.get("/jobs/<int:job_id>")
+@login_required
+def job(job_id: int):
+    """A job's progress; the page refreshes itself without JavaScript while it runs."""
+    return render_template("newsroom/job.html", job=_job_or_404(job_id))
+
+
+@bp.get("/jobs/<int:job_id>/status")
+@login_required
+def job_status(job_id: int):
+    """Progress as JSON for the progress bar."""
+    job = _job_or_404(job_id)
+    return {
+        "status": job.status,
+        "progress": job.progress,
+        "total": job.total,
+        "error": job.error,
+        "result": job.result,
+    }
+
+
+@bp.post("/jobs/<int:job_id>/cancel")
+@login_required
+def cancel_job(job_id: int):
+    """Ask a running job to stop before its next request; it then changes nothing."""
+    job = _job_or_404(job_id)
+    if job.status in drafting.ACTIVE:
+        job.cancel_requested = True
+        record("job.cancel", user=current_user, detail={"job": job.id})
+        db.session.commit()
+        flash(_("The job will stop before its next request."), "info")
+    return redirect(url_for("newsroom.job", job_id=job.id))
+
+
+@bp.get("/articles/<int:article_id>/<locale>/export.<fmt>")
+@login_required
+def export_file(article_id: int, locale: str, fmt: str):
+    """Download the translation as XLIFF 1.2 or PO."""
+    article = _article_or_404(article_id)
+    locale = _locale_or_404(locale)
+    if fmt not in files.FORMATS or not _may_translate(article, locale):
+        abort(404 if fmt not in files.FORMATS else 403)
+    data, name, mimetype = files.export(article, locale, fmt)
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/articles/<int:article_id>/<locale>/import")
+@login_required
+def import_file(article_id: int, locale: str):
+    """Upload an XLIFF or PO file; every mismatch is reported and a blocking one changes nothing."""
+    article = _article_or_404(article_id)
+    locale = _locale_or_404(locale)
+    if not _may_translate(article, locale):
+        abort(403)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("Choose a file to import."), "error")
+        return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
+    data = upload.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        flash(_("The file is larger than 5 MB."), "error")
+        return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
+    try:
+        report = files.import_file(article, locale, data, upload.filename, user=current_user)
+    except ExchangeError as error:
+        db.session.rollback()
+        return render_template(
+            "newsroom/import_report.html", article=article, locale=locale, error=error, report=None
+        ), 422
+    except (service.EditConflict, StaleDataError):
+        db.session.rollback()
+        flash(_("The translation changed while the file was being imported. Nothing was imported."), "error")
+        return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
+    status = 422 if report.blocked else 200
+    return render_template(
+        "newsroom/import_report.html", article=article, locale=locale, error=None, report=report
+    ), status
+
+
+@bp.route("/glossary", methods=["GET", "POST"])
+@login_required
+def glossary():
+    """Terms per language pair; editors maintain them, everyone may read them."""
+    source = request.args.get("source", "sq")
+    target = request.args.get("target", "mk")
+    if source not in LOCALES or target not in LOCALES:
+        abort(404)
+    if request.method == "POST":
+        if not can(current_user, "manage_glossary"):
+            abort(403)
+        term = request.form.get("term", "").strip()[:120]
+        translation = request.form.get("translation", "").strip()[:120]
+        keep = bool(request.form.get("do_not_translate"))
+        if not term or (not translation and not keep):
+            flash(_("Give the term and its translation, or mark it as not to be translated."), "error")
+        elif source == target:
+            flash(_("Choose two different languages."), "error")
+        else:
+            row = db.session.scalar(
+                select(GlossaryTerm).where(
+                    GlossaryTerm.source_locale == source,
+                    GlossaryTerm.target_locale == target,
+                    GlossaryTerm.term == term,
+                )
+            )
+            if row is None:
+                row = GlossaryTerm(source_locale=source, target_locale=target, term=term)
+                db.session.add(row)
+            row.translation = None if keep else translation
+            row.do_not_translate = keep
+            record("glossary.saved", user=current_user, detail={"term": term, "pair": f"{source}>{target}"})
+            db.session.commit()
+            flash(_("The term was saved."), "success")
+        return redirect(url_for("newsroom.glossary", source=source, target=target))
+    terms = db.session.scalars(
+        select(GlossaryTerm)
+        .where(GlossaryTerm.source_locale == source, GlossaryTerm.target_locale == target)
+        .order_by(GlossaryTerm.term)
+    )
+    return render_template("newsroom/glossary.html", terms=list(terms), source=source, target=target)
+
+
+@bp.post("/glossary/<int:term_id>/delete")
+@require("manage_glossary")
+def delete_term(term_id: int):
+    """Remove a glossary term."""
+    row = db.session.get(GlossaryTerm, term_id)
+    if row is None:
+        abort(404)
+    record("glossary.deleted", user=current_user, detail={"term": row.term})
+    db.session.delete(row)
+    db.session.commit()
+    return redirect(url_for("newsroom.glossary", source=row.source_locale, target=row.target_locale))

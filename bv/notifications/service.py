@@ -1,0 +1,77 @@
+"""Telling staff what happened: an in-app notification, and an e-mail through the queue."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from bv.accounts.models import User
+from bv.extensions import db
+from bv.i18n import FORMAT_LOCALES
+from bv.notifications.models import Notification
+
+KINDS = ("translation_approved", "source_changed")
+PENDING = "bv_pending_mail"
+
+
+@event.listens_for(Session, "after_commit")
+def _queue_mail(session):
+    """Only committed notifications are e-mailed; the job reads them in its own session."""
+    pending = session.info.pop(PENDING, None)
+    if pending:
+        from bv.notifications.tasks import send_notification_email
+
+        for notification_id in pending:
+            send_notification_email(notification_id)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_mail(session):
+    session.info.pop(PENDING, None)
+
+
+def notify(users, kind: str, payload: dict) -> list[Notification]:
+    """Add a notification for each user; their e-mails are queued once the caller commits."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    created = []
+    seen = set()
+    for user in users:
+        if user is None or user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        note = Notification(user_id=user.id, kind=kind, payload=payload)
+        db.session.add(note)
+        created.append(note)
+    if created:
+        db.session.flush()
+        db.session.info.setdefault(PENDING, []).extend(n.id for n in created)
+    return created
+
+
+def render(note: Notification, user: User) -> tuple[str, str]:
+    """Subject and text of a notification in the user's own language."""
+    with force_locale(FORMAT_LOCALES.get(user.ui_locale, "sq_MK")):
+        subject = subject_for(note)
+        body = render_template(f"email/{note.kind}.txt", note=note, user=user, p=note.payload)
+    return subject, body
+
+
+def subject_for(note: Notification) -> str:
+    """A one-line summary, also used in the newsroom's list."""
+    p = note.payload
+    if note.kind == "translation_approved":
+        return _("Translation approved: %(headline)s", headline=p.get("headline", ""))
+    return _("The original changed: %(headline)s", headline=p.get("headline", ""))
+
+
+def unread_count(user) -> int:
+    """How many notifications the user has not opened."""
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )

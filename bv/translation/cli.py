@@ -1,0 +1,118 @@
+"""`flask --app bv mt ...` and `flask --app bv xliff ...`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bv.articles.models import Article
+from bv.extensions import db
+from bv.i18n import LOCALES
+from bv.translation import drafting, files
+from bv.translation.exchange import ExchangeError, parse
+from bv.translation.mt import MTError
+from bv.translation.mt.providers import PROVIDERS
+
+mt = AppGroup("mt", help="Machine translation.")
+xliff = AppGroup("xliff", help="XLIFF and PO files for professional tools.")
+
+
+def _article(article_id: int) -> Article:
+    article = db.session.get(Article, article_id)
+    if article is None:
+        raise click.ClickException(f"no article {article_id}")
+    if article.source is None:
+        raise click.ClickException(f"article {article_id} has no source text")
+    return article
+
+
+def _run(article: Article, locale: str, provider: str | None) -> None:
+    try:
+        outcome = drafting.draft(article, locale, provider=provider)
+    except MTError as error:
+        db.session.rollback()
+        raise click.ClickException(f"article {article.id} → {locale}: {error.message}") from None
+    click.echo(
+        f"article {article.id} {article.source_locale}→{locale}: "
+        f"{outcome.sent_segments} segments sent in {outcome.requests} requests, "
+        f"{outcome.memory_hits} from memory"
+        + (f", {len(outcome.failed_keys)} failed: {', '.join(outcome.failed_keys)}" if outcome.failed_keys else "")
+        + (f", routes {outcome.routes}" if outcome.routes else "")
+    )
+
+
+@mt.command("draft")
+@click.argument("article_id", type=int, required=False)
+@click.option("--to", "locale", type=click.Choice(LOCALES), help="Target language.")
+@click.option("--provider", type=click.Choice(sorted(PROVIDERS)), help="Use only this service.")
+@click.option("--all-missing", is_flag=True, help="Every language an article lacks (all articles without ARTICLE_ID).")
+def draft_command(article_id, locale, provider, all_missing):
+    """Make machine drafts now (without the queue)."""
+    if all_missing:
+        if article_id:
+            articles = [_article(article_id)]
+        else:
+            articles = db.session.scalars(
+                select(Article).options(selectinload(Article.translations)).order_by(Article.id)
+            ).all()
+        count = 0
+        for article in articles:
+            if article.source is None:
+                continue
+            for code in drafting.missing_locales(article):
+                _run(article, code, provider)
+                count += 1
+        click.echo(f"{count} drafts made")
+        return
+    if not article_id or not locale:
+        raise click.UsageError("give ARTICLE_ID and --to LOCALE, or --all-missing")
+    article = _article(article_id)
+    if locale == article.source_locale:
+        raise click.BadParameter(f"{locale} is the article's source language", param_hint="--to")
+    _run(article, locale, provider)
+
+
+@xliff.command("export")
+@click.argument("article_id", type=int)
+@click.option("--to", "locale", type=click.Choice(LOCALES), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--format", "fmt", type=click.Choice(sorted(files.FORMATS)), default=None,
+              help="xliff or po; by default from the file name.")
+def export_command(article_id, locale, output, fmt):
+    """Write one translation as XLIFF 1.2 (or PO)."""
+    article = _article(article_id)
+    if locale == article.source_locale:
+        raise click.BadParameter(f"{locale} is the article's source language", param_hint="--to")
+    fmt = fmt or ("po" if output.suffix == ".po" else "xliff")
+    data, _name, _mime = files.export(article, locale, fmt)
+    output.write_bytes(data)
+    click.echo(f"wrote {output} ({len(data)} bytes)")
+
+
+@xliff.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_command(path):
+    """Read a translated XLIFF or PO file back; every mismatch is reported."""
+    data = path.read_bytes()
+    try:
+        doc = parse(data, path.name)
+    except ExchangeError as error:
+        raise click.ClickException(str(error.message)) from None
+    article = _article(doc.article_id)
+    report = files.import_file(article, doc.target_locale, data, path.name, user=None)
+    for mismatch in report.mismatches:
+        click.echo(("error: " if mismatch.blocking else "warning: ") + str(mismatch.message), err=True)
+    if report.blocked:
+        raise click.ClickException("nothing imported")
+    click.echo(f"imported {report.imported} segments into article {article.id} ({doc.target_locale})")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(mt)
+    app.cli.add_command(xliff)

@@ -1,0 +1,188 @@
+"""The provider chain: direct providers in order, then a pivot through English, per segment."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from flask import current_app
+
+from bv.translation.mt import transport
+from bv.translation.mt.base import Provider, Usage
+from bv.translation.mt.errors import (
+    AllProvidersFailed,
+    MTError,
+    MTNotConfigured,
+    MTUnsupportedLanguage,
+    PlaceholderError,
+    TranslationCancelled,
+)
+from bv.translation.mt.placeholders import GlossaryLike, Protected, Protector
+from bv.translation.mt.providers import PROVIDERS
+from bv.translation.mt.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class MTResult:
+    """One translated segment: text (None on error), who made it and by which route."""
+
+    text: str | None
+    provider: str | None
+    route: str | None
+    error: MTError | None = None
+
+
+def translate_segments(
+    segments: Sequence[str],
+    source: str,
+    target: str,
+    *,
+    glossary: Iterable[GlossaryLike] = (),
+    config: Mapping | None = None,
+    usage: Usage | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[MTResult]:
+    """Translate segments through the configured chain; one MTResult per segment, in order.
+
+    Raises AllProvidersFailed when some segments got no translation from any provider, and
+    TranslationCancelled when `should_cancel()` turns true (checked before every request); both
+    carry `partial` ({index: MTResult}) with what was already translated.
+    """
+    total = len(segments)
+    finished = 0
+
+    def on_done(indexes: list[int]) -> None:
+        nonlocal finished
+        finished += len(indexes)
+        if progress is not None:
+            progress(finished, total)
+
+    return run_chain(segments, source, target, glossary=glossary, config=config, usage=usage,
+                     should_cancel=should_cancel, on_done=on_done)
+
+
+def build_chain(settings: Settings, source: str, target: str, usage: Usage,
+                should_cancel: Callable[[], bool] | None = None,
+                ) -> tuple[list[Provider], list[MTError]]:
+    """The configured providers for a pair, and why some of them cannot be used."""
+    providers: list[Provider] = []
+    errors: list[MTError] = []
+    for name in settings.chain(source, target):
+        cls = PROVIDERS.get(name)
+        if cls is None:
+            raise ValueError(f"unknown machine-translation provider {name!r}; "
+                             f"known: {', '.join(PROVIDERS)}")
+        try:
+            providers.append(cls(settings, usage, should_cancel))
+        except MTNotConfigured as exc:
+            errors.append(exc)
+    return providers, errors
+
+
+def run_chain(
+    segments: Sequence[str],
+    source: str,
+    target: str,
+    *,
+    glossary: Iterable[GlossaryLike] = (),
+    config: Mapping | None = None,
+    usage: Usage | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    on_done: Callable[[list[int]], None] | None = None,
+) -> list[MTResult]:
+    """translate_segments, reporting finished segment indexes instead of counts."""
+    if source == target:
+        raise ValueError("source and target locale are the same")
+    settings = Settings.from_config(config if config is not None else current_app.config)
+    usage = usage if usage is not None else Usage()
+    protected = Protector(glossary).protect_all(list(segments))
+    results: dict[int, MTResult] = {}
+    failures: dict[int, MTResult] = {}
+
+    def finish(indexes: list[int]) -> None:
+        if indexes and on_done is not None:
+            on_done(indexes)
+
+    # numbers, code or glossary terms alone: nothing for a provider to do
+    trivial = [i for i, p in enumerate(protected) if not p.needs_translation()]
+    for i in trivial:
+        results[i] = MTResult(protected[i].restore_unchanged(), None, None)
+    finish(trivial)
+
+    providers, errors = build_chain(settings, source, target, usage, should_cancel)
+    direct = [p for p in providers if p.supports(source, target)]
+    rejected: list[Provider] = []  # said it supports the pair, then refused it
+
+    def attempt(provider: Provider, route: list[str]) -> None:
+        pending = [i for i in range(len(protected)) if i not in results]
+        if not pending:
+            return
+        try:
+            _attempt(provider, route, pending, protected, results, failures, finish)
+        except TranslationCancelled as exc:
+            exc.partial = dict(results)
+            raise
+        except MTError as exc:
+            log.warning("machine translation %s:%s: %s", provider.name, ">".join(route),
+                        exc.log_text())
+            errors.append(exc)
+            if isinstance(exc, MTUnsupportedLanguage):
+                rejected.append(provider)
+
+    pivot = settings.pivot
+    if not pivot or pivot in (source, target):
+        pivot = None
+
+    def pivots(provider: Provider) -> bool:
+        return bool(pivot) and provider.supports(source, pivot) and provider.supports(pivot, target)
+
+    for provider in providers:
+        if provider not in direct and not pivots(provider):
+            errors.append(MTUnsupportedLanguage(provider.label, source, target,
+                                                provider=provider.name))
+
+    with transport.http_run(settings.timeout):
+        for provider in direct:
+            attempt(provider, [source, target])
+        for provider in providers:
+            # a direct provider that failed for another reason would fail a pivot the same way
+            if (provider not in direct or provider in rejected) and pivots(provider):
+                attempt(provider, [source, pivot, target])
+
+    # placeholder failures are answers, just unusable ones: report them per segment
+    lost = [i for i in failures if i not in results]
+    for i in lost:
+        results[i] = failures[i]
+    finish(lost)
+    if len(results) < len(protected):
+        raise AllProvidersFailed(source, target, errors, partial=dict(results))
+    return [results[i] for i in range(len(protected))]
+
+
+def _attempt(provider: Provider, route: list[str], pending: list[int],
+             protected: list[Protected], results: dict[int, MTResult],
+             failures: dict[int, MTResult], finish: Callable[[list[int]], None]) -> None:
+    """Send the pending segments through one provider, leg by leg; keep what comes back."""
+    name = f"{provider.name}:{'>'.join(route)}"
+    texts = [protected[i].render(provider.markup) for i in pending]
+    for leg_source, leg_target in zip(route[:-2], route[1:-1], strict=True):
+        texts = provider.translate(texts, leg_source, leg_target)
+    for indexes, answers in provider.iter_translate(texts, route[-2], route[-1]):
+        finished = []
+        for j, answer in zip(indexes, answers, strict=True):
+            i = pending[j]
+            try:
+                text = protected[i].restore(answer, provider.markup)
+            except PlaceholderError as exc:
+                exc.provider = provider.name
+                log.warning("placeholder error from %s: %s", name, exc.log_text())
+                failures[i] = MTResult(None, provider.name, name, exc)
+                continue
+            results[i] = MTResult(text, provider.name, name)
+            failures.pop(i, None)
+            finished.append(i)
+        finish(finished)

@@ -1,0 +1,334 @@
+"""A local stand-in for translation services, speaking their HTTP protocols on 127.0.0.1.
+
+One server answers five protocols, so the real client code (deep-translator, deepl) talks to it:
+
+- LibreTranslate: POST /translate (q, source, target, format, api_key as query, form or JSON)
+- DeepL: POST /v2/translate (JSON, "Authorization: DeepL-Auth-Key ...")
+- MyMemory: GET /get?q=...&langpair=sq-AL|mk-MK
+- Google web: GET /m?sl=..&tl=..&q=.. (an HTML page with div.result-container)
+- Microsoft: POST /ms/translate?api-version=3.0&from=..&to=.. (JSON list of {"Text"})
+
+"Translation" is deterministic: every word gets the target code as a prefix ("Kuvendi" ->
+"mk_Kuvendi"; through English "mk_en_Kuvendi"); tags, entities and {n} placeholders stay.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+_KEEP = re.compile(r"(<[^>]+>|&#?\w+;|\{\s*\d+\s*\})")
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+_PLACEHOLDER = re.compile(r"""<x\s+id=["']?\d+["']?\s*/?>|\{\s*\d+\s*\}""")
+
+
+def fake_translate(text: str, source: str, target: str) -> str:
+    """Prefix every word outside tags and placeholders with the target language code."""
+    pieces = _KEEP.split(text)
+    for i in range(0, len(pieces), 2):
+        pieces[i] = _WORD.sub(lambda m: f"{target}_{m.group(0)}", pieces[i])
+    return "".join(pieces)
+
+
+def _lang(code: str) -> str:
+    return (code or "").split("-")[0].lower()
+
+
+@dataclass
+class Seen:
+    """One request the fake received."""
+
+    protocol: str
+    source: str
+    target: str
+    characters: int
+    status: int
+    texts: list[str]
+
+
+class FakeTranslationServer:
+    """A threaded HTTP server on port 0, with switches for the failures tests need."""
+
+    def __init__(self, *, api_key: str | None = None, max_chars: int | None = None):
+        self.api_key = api_key
+        self.max_chars = max_chars
+        self.seen: list[Seen] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self.reset_behaviour()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ---- switches
+
+    def reset_behaviour(self) -> None:
+        """Back to a healthy, fast, accommodating server."""
+        self.delay = 0.0
+        self._queued: list[int] = []
+        self.always_status: int | None = None
+        self.placeholders: str | None = None  # "drop", "duplicate" or None
+        self.merge_paragraphs = False  # answer packed HTML without the <p data-k> wrappers
+        self.reject_pairs: set[tuple[str, str]] = set()
+
+    def fail_next(self, status: int, times: int = 1) -> None:
+        """Answer `status` for the next `times` requests, then behave."""
+        with self._lock:
+            self._queued.extend([status] * times)
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.seen.clear()
+
+    @property
+    def request_count(self) -> int:
+        return len(self.seen)
+
+    @property
+    def char_count(self) -> int:
+        return sum(s.characters for s in self.seen)
+
+    def texts_sent(self) -> list[str]:
+        return [t for s in self.seen for t in s.texts]
+
+    # ---- lifecycle
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeTranslationServer:
+        fake = self
+
+        class Handler(_Handler):
+            server_fake = fake
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
+                                        daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> FakeTranslationServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # ---- the translating part, shared by all protocols
+
+    def decide(self, protocol: str, source: str, target: str, texts: list[str],
+               key_ok: bool) -> tuple[int, str, list[str]]:
+        """(status, error message, translations) for one request, and count it."""
+        s, t = _lang(source), _lang(target)
+        seen = Seen(protocol, s, t, sum(len(x) for x in texts), 0, texts)
+        with self._lock:
+            self.seen.append(seen)  # counted on arrival, even if the client gives up waiting
+        if self.delay:
+            self._stopping.wait(self.delay)
+        status, message, out = 200, "", []
+        with self._lock:
+            queued = self._queued.pop(0) if self._queued else None
+        if queued is not None:
+            status, message = queued, f"queued failure {queued}"
+        elif self.always_status is not None:
+            status, message = self.always_status, f"configured failure {self.always_status}"
+        elif not key_ok:
+            status, message = 403, "Invalid API key"
+        elif (s, t) in self.reject_pairs:
+            status, message = 400, f"Language pair {s}-{t} is not supported"
+        elif self.max_chars is not None and sum(len(x) for x in texts) > self.max_chars:
+            status = 400
+            message = (f"Invalid request: request ({sum(len(x) for x in texts)}) exceeds text "
+                       f"limit ({self.max_chars})")
+        else:
+            out = [self._mangle(fake_translate(x, s, t)) for x in texts]
+            if self.merge_paragraphs:
+                out = [re.sub(r"</?p[^>]*>", " ", x) for x in out]
+        seen.status = status
+        return status, message, out
+
+    def _mangle(self, text: str) -> str:
+        if self.placeholders == "drop":
+            return _PLACEHOLDER.sub("", text)
+        if self.placeholders == "duplicate":
+            first = _PLACEHOLDER.search(text)
+            return text + first.group(0) if first else text
+        return text
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_fake: FakeTranslationServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+    # ---- plumbing
+
+    def _body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _params(self, body: bytes) -> dict:
+        params = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        kind = self.headers.get("Content-Type", "")
+        if body and "json" in kind:
+            data = json.loads(body)
+            if isinstance(data, dict):
+                params.update(data)
+            else:
+                params["_json"] = data
+        elif body:
+            params.update({k: v[-1] for k, v in parse_qs(body.decode("utf-8")).items()})
+        return params
+
+    def _send(self, status: int, payload, content_type: str = "application/json") -> None:
+        data = payload if isinstance(payload, bytes) else (
+            payload.encode("utf-8") if isinstance(payload, str) else json.dumps(payload).encode()
+        )
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type + "; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test)
+
+    # ---- protocols
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        params = self._params(b"")
+        fake = self.server_fake
+        if path == "/get":  # MyMemory
+            source, _, target = params.get("langpair", "|").partition("|")
+            q = params.get("q", "")
+            status, message, out = fake.decide("mymemory", source, target, [q], True)
+            if len(q.encode("utf-8")) > 500:
+                # MyMemory's way: HTTP 200, the error as the "translation"
+                self._send(200, {"responseData": {"translatedText": "QUERY LENGTH LIMIT EXCEEDED."
+                                 " MAX ALLOWED QUERY : 500 CHARS"}, "responseStatus": 403})
+                return
+            if status != 200:
+                self._send(status, {"responseData": {"translatedText": message},
+                                    "responseStatus": status})
+                return
+            self._send(200, {"responseData": {"translatedText": out[0], "match": 1},
+                             "responseStatus": 200, "matches": []})
+        elif path == "/m":  # Google's web endpoint
+            status, message, out = fake.decide("google", params.get("sl", ""),
+                                               params.get("tl", ""), [params.get("q", "")], True)
+            if status != 200:
+                self._send(status, f"<html><body>{message}</body></html>", "text/html")
+                return
+            page = ("<html><body><div class=\"result-container\">"
+                    f"{html.escape(out[0], quote=False)}</div></body></html>")
+            self._send(200, page, "text/html")
+        else:
+            self._send(404, {"error": "not found"})
+
+    def do_POST(self) -> None:
+        path = urlsplit(self.path).path
+        body = self._body()
+        params = self._params(body)
+        fake = self.server_fake
+        if path == "/translate":  # LibreTranslate
+            key_ok = fake.api_key is None or params.get("api_key") == fake.api_key
+            q = params.get("q", "")
+            texts = q if isinstance(q, list) else [q]
+            status, message, out = fake.decide("libretranslate", params.get("source", ""),
+                                               params.get("target", ""), texts, key_ok)
+            if status != 200:
+                self._send(status, {"error": message})
+                return
+            self._send(200, {"translatedText": out if isinstance(q, list) else out[0]})
+        elif path == "/v2/translate":  # DeepL
+            auth = self.headers.get("Authorization", "")
+            key_ok = fake.api_key is None or auth == f"DeepL-Auth-Key {fake.api_key}"
+            target = params.get("target_lang", "")
+            if target.upper() in ("EN", "PT"):
+                self._send(400, {"message": "Value for 'target_lang' not supported."})
+                return
+            status, message, out = fake.decide("deepl", params.get("source_lang", ""), target,
+                                               list(params.get("text", [])), key_ok)
+            if status != 200:
+                self._send(status, {"message": message})
+                return
+            self._send(200, {"translations": [
+                {"detected_source_language": params.get("source_lang", "").upper(), "text": o,
+                 "billed_characters": len(o)} for o in out]})
+        elif path == "/ms/translate":  # Microsoft
+            key_ok = (fake.api_key is None
+                      or self.headers.get("Ocp-Apim-Subscription-Key") == fake.api_key)
+            items = params.get("_json", [])
+            status, message, out = fake.decide("microsoft", params.get("from", ""),
+                                               params.get("to", ""),
+                                               [i.get("Text", "") for i in items], key_ok)
+            if status != 200:
+                self._send(status, {"error": {"code": status * 1000, "message": message}})
+                return
+            self._send(200, [{"translations": [{"text": o, "to": params.get("to")}]}
+                             for o in out])
+        else:
+            self._send(404, {"error": "not found"})
+
+
+# ---- test data and config
+
+SENTENCES = [
+    "Kuvendi i Republikës së Maqedonisë së Veriut miratoi sot buxhetin e ri për vitin e ardhshëm.",
+    "Sipas ministrit të financave, shpenzimet kapitale do të rriten me dhjetë për qind.",
+    "Opozita kritikoi planin dhe kërkoi më shumë para për arsimin dhe shëndetësinë.",
+    "Në Tetovë, komuna njoftoi se punimet në rrugën kryesore do të përfundojnë në pranverë.",
+    "Banorët e lagjes thonë se presin prej vitesh një park të ri për fëmijët.",
+    "Rregullatori MEK paralajmëroi se çmimet e energjisë mund të ndryshojnë gjatë dimrit.",
+    "Ekspertët thonë se shërbimi **e-Albania** është një shembull i mirë për digjitalizimin.",
+    "Më shumë informacion gjendet në [raportin zyrtar](https://example.org/raporti-2024).",
+    "Qytetarët mund të dërgojnë komente deri në fund të muajit.",
+    "Gazetarët e *BalkanView* do të ndjekin seancën e ardhshme drejtpërdrejt.",
+]
+
+
+def article(paragraphs: int = 20) -> list[str]:
+    """A news article of ~350-character Albanian paragraphs with links, emphasis and terms."""
+    out = []
+    for i in range(paragraphs):
+        picked = [SENTENCES[(i + k * 3) % len(SENTENCES)] for k in range(4)]
+        out.append(f"Paragrafi {i + 1}: " + " ".join(picked))
+    return out
+
+
+def point_at(fake: FakeTranslationServer, **overrides) -> dict:
+    """MT config with every provider aimed at `fake`, quick retries and a short timeout."""
+    config = {
+        "MT_PROVIDERS": "libretranslate",
+        "MT_TIMEOUT": 3,
+        "MT_RETRIES": 2,
+        "MT_BACKOFF": 0.001,
+        "MT_BACKOFF_MAX": 0.01,
+        "GOOGLE_TRANSLATE_URL": f"{fake.url}/m",
+        "MYMEMORY_URL": f"{fake.url}/get",
+        "LIBRETRANSLATE_URL": fake.url,
+        "MICROSOFT_API_KEY": "ms-key",
+        "MICROSOFT_URL": f"{fake.url}/ms/translate?api-version=3.0",
+        "DEEPL_API_KEY": "deepl-key:fx",
+        "DEEPL_SERVER_URL": fake.url,
+    }
+    config.update(overrides)
+    return config
