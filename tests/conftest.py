@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,6 +37,8 @@ def _config(instance: Path, database_url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
+        # each app counts on its own, so a shared Redis never carries limits between tests
+        "RATELIMIT_KEY_PREFIX": f"bv-test-{uuid.uuid4().hex}",
         "REDIS_URL": REDIS_URL,
         # scrypt is deliberately slow; the suite signs in hundreds of times
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

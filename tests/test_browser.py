@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
+from bv.accounts.models import User
 from bv.articles.models import Article
 from bv.extensions import db
 
@@ -98,3 +99,54 @@ def test_missing_language_leads_to_a_clear_notice(live_server, page, demo_app):
     notice.get_by_role("link").first.click()
     page.wait_for_load_state()
     assert urlparse(page.url).path != "/en/"
+
+
+@pytest.fixture
+def editor_page(browser, live_server, demo_app):
+    """A signed-in editor (with a known password) in a desktop-sized window."""
+    from bv.accounts.service import create_user
+
+    with demo_app.app_context():
+        if not db.session.scalar(select(User).where(User.email == "browser-editor@test.example")):
+            create_user("browser-editor@test.example", "browser password 1", role="editor", ui_locale="en")
+            db.session.commit()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server}/newsroom/login")
+    page.fill("#email", "browser-editor@test.example")
+    page.fill("#password", "browser password 1")
+    page.click("button[type=submit]")
+    yield page
+    context.close()
+
+
+def test_body_toolbar_and_live_preview(editor_page, live_server):
+    page = editor_page
+    page.goto(f"{live_server}/newsroom/articles/new")
+    toolbar = page.locator(".md-toolbar")
+    assert toolbar.is_visible(), "the toolbar appears when JavaScript runs"
+    page.fill("#body", "Tetova")
+    page.locator("#body").select_text()
+    toolbar.locator("button[data-md=bold]").click()
+    assert page.input_value("#body") == "**Tetova**"
+    page.wait_for_function("document.querySelector('#preview').innerHTML.includes('<strong>Tetova</strong>')")
+    page.fill("#body", "<script>alert(1)</script> [x](javascript:alert(2))")
+    page.wait_for_function("document.querySelector('#preview').textContent.includes('alert(1)')")
+    assert page.locator("#preview script").count() == 0
+    assert page.locator("#preview a").count() == 0
+
+
+def test_segment_editor_keyboard(editor_page, live_server, demo_app):
+    with demo_app.app_context():
+        article = next(a for a in db.session.scalars(select(Article)) if a.translation("en") is not None and a.source_locale != "en")
+        url = f"{live_server}/newsroom/articles/{article.id}/en/translate"
+    page = editor_page
+    page.goto(url)
+    areas = page.locator(".seg-table textarea")
+    first_box = page.locator(".seg-table input[type=checkbox]").first
+    first_box.uncheck()
+    areas.first.focus()
+    page.keyboard.press("Control+Enter")
+    assert first_box.is_checked(), "Ctrl+Enter marks the segment reviewed"
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == areas.nth(1).get_attribute("id"), "and moves to the next segment"

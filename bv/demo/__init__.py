@@ -79,6 +79,14 @@ DEMO_ACCOUNTS = [
     ("author@balkanview.example", "author", "Elena Stojanova", (), "en"),
 ]
 
+# place names per language, and names that are never translated
+PLACES = [
+    {"sq": "Tetovë", "mk": "Тетово", "en": "Tetovo"},
+    {"sq": "Gostivar", "mk": "Гостивар", "en": "Gostivar"},
+    {"sq": "Shkup", "mk": "Скопје", "en": "Skopje"},
+]
+KEEP = ["BalkanView", "MEK", "e-Albania"]
+
 SHARED_SETTINGS = {"phone": "+389 70 250 516", "email": "redaksia@balkanview.example"}
 
 
@@ -116,6 +124,35 @@ def load_settings() -> None:
         set_about(text, locale)
 
 
+def load_glossary() -> int:
+    """Seed the glossary for every language pair."""
+    from bv.translation.models import GlossaryTerm
+
+    count = 0
+    for source in LOCALES:
+        for target in LOCALES:
+            if source == target:
+                continue
+            for place in PLACES:
+                db.session.add(
+                    GlossaryTerm(
+                        source_locale=source,
+                        target_locale=target,
+                        term=place[source],
+                        translation=place[target],
+                    )
+                )
+                count += 1
+            for name in KEEP:
+                db.session.add(
+                    GlossaryTerm(
+                        source_locale=source, target_locale=target, term=name, do_not_translate=True
+                    )
+                )
+                count += 1
+    return count
+
+
 def load_accounts() -> list[tuple[str, str, str]]:
     """One account per role with a fresh random password; returns (e-mail, role, password)."""
     credentials = []
@@ -129,9 +166,19 @@ def load_accounts() -> list[tuple[str, str, str]]:
     return credentials
 
 
+def _quiet_history() -> None:
+    """Back-filled approvals are not news: no notifications or e-mails for demo history."""
+    from bv.notifications.models import Notification
+    from bv.notifications.service import PENDING
+
+    db.session.info.pop(PENDING, None)
+    db.session.execute(db.delete(Notification))
+
+
 def load() -> dict:
     """Load every demo account and article; returns counts and the demo credentials."""
     load_settings()
+    load_glossary()
     credentials = load_accounts()
     categories = {}
     for position, item in enumerate(content.CATEGORIES):
@@ -193,6 +240,7 @@ def load() -> dict:
                 workflow.transition(translation, "approve", at=when, commit=False)
             workflow.transition(translation, "publish", at=when, commit=False)
             versions += 1
+    _quiet_history()
     db.session.commit()
     return {
         "articles": len(content.ARTICLES),

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 
+from bv.translation.mt.placeholders import GlossaryRule  # one rule type for drafting and checks
 from bv.translation.segments import normalize_text
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -30,15 +31,6 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _SPACES = "\u00a0\u202f\u2009"
-
-
-@dataclass(frozen=True)
-class GlossaryRule:
-    """A source term and its required translation, or a term that must stay as it is."""
-
-    term: str
-    translation: str | None = None
-    do_not_translate: bool = False
 
 
 @dataclass
@@ -349,13 +341,22 @@ def _check_dates(src: _Text, tgt: _Text) -> list[Problem]:
 # glossary
 
 
+# a final vowel that inflection replaces (Tetovë → Tetovës, Тетово → тетовските)
+_STEM_VOWELS = "aeiouëyаеиоу"
+_MAX_ENDING = 6
+
+
 def term_pattern(term: str, locale: str) -> re.Pattern:
-    """A term as a pattern that tolerates inflection: a stem of len-2 letters in sq and mk."""
+    """A term as a pattern that tolerates inflection in sq and mk.
+
+    The stem is the word without a final vowel, followed by at most six more letters, so
+    "Tetovë" matches "Tetovës" and "Tetova" but not "tetor", and "Shkup" not "shkarkuar".
+    """
     parts = []
     for word in term.split():
         if locale in ("sq", "mk"):
-            stem = word[: len(word) - 2] if len(word) > 4 else word
-            parts.append(re.escape(stem) + r"[^\W_]*")
+            stem = word[:-1] if len(word) > 3 and word[-1].lower() in _STEM_VOWELS else word
+            parts.append(re.escape(stem) + r"[^\W\d_]{0," + str(_MAX_ENDING) + "}")
         else:
             parts.append(re.escape(word))
     tail = r"(?:'s|’s|s|es)?" if locale not in ("sq", "mk") else ""

@@ -175,3 +175,12 @@ def test_blocking_problems_come_first():
                      GLOSSARY)
     assert [p.code for p in problems] == ["numbers", "glossary", "script", "emphasis"]
     assert [p.blocking for p in problems] == [True, True, True, False]
+
+
+def test_glossary_stem_tolerates_inflection_but_not_lookalike_words():
+    from bv.translation.checks import term_pattern
+
+    assert term_pattern("Tetovë", "sq").search("banorët e Tetovës")
+    assert term_pattern("Тетово", "mk").search("во тетовските села")
+    assert not term_pattern("Tetovë", "sq").search("deri në tetor")
+    assert not term_pattern("Shkup", "sq").search("hartë të shkarkuar")

@@ -347,3 +347,82 @@ def test_mt_cli(mt_app, fake, runner):
         assert db.session.scalar(select(func.count(TranslatedSegment.id))) > 0
     bad = runner.invoke(args=["mt", "draft", str(article_id), "--to", "sq"])
     assert bad.exit_code != 0
+
+
+@pytest.fixture
+def smtp_server():
+    """A local SMTP server that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+
+    class Keep:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Keep()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
+def test_approval_e_mails_editors_in_their_language(mt_app, fake, staff, smtp_server):
+    import email
+
+    controller, handler = smtp_server
+    mt_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    article_id = _write(mt_app, ["Tetova ka park."], headline="Park", lede="Park i ri.")
+    _draft(mt_app, article_id, target="en")
+    with mt_app.app_context():
+        editor = db.session.scalar(select(User).where(User.role == "editor"))
+        editor.ui_locale = "mk"
+        db.session.commit()
+        article = db.session.get(Article, article_id)
+        translation = article.translation("en")
+        workflow.transition(translation, "submit")
+        workflow.transition(translation, "approve", user=editor, override_reason="test")
+    recipients = sorted(addr for m in handler.messages for addr in m.rcpt_tos)
+    assert recipients == sorted([staff["admin"], staff["editor"]])
+    to_editor = next(m for m in handler.messages if staff["editor"] in m.rcpt_tos)
+    message = email.message_from_bytes(to_editor.content)
+    subject = str(email.header.make_header(email.header.decode_header(message["Subject"])))
+    assert subject.startswith("Преводот е одобрен") or "одобрен" in subject
+    assert "/newsroom/articles/" in message.get_payload(decode=True).decode()
+
+
+def test_publishing_a_source_can_draft_every_missing_language(mt_app, fake, staff):
+    from bv.settings import set_setting
+
+    with mt_app.app_context():
+        set_setting("auto_machine_drafts", "1")
+        db.session.commit()
+    article_id = _write(mt_app, ["Tetova ka park të ri."], headline="Park", lede="Park i ri.")
+    with mt_app.app_context():
+        article = db.session.get(Article, article_id)
+        assert {t.locale for t in article.translations} == {"sq", "mk", "en"}
+        assert all(t.status == "draft" for t in article.translations if t.locale != "sq")
+        jobs = db.session.scalars(select(Job)).all()
+        assert sorted(j.payload["target"] for j in jobs) == ["en", "mk"]
+        assert all(j.status == "done" for j in jobs)
+
+
+def test_editor_offers_fuzzy_memory_matches_with_scores(mt_app, fake, staff):
+    from bv.translation.memory import remember
+
+    with mt_app.app_context():
+        remember("sq", "mk", "Kuvendi i Tetovës miratoi buxhetin për vitin e ardhshëm.", "Собранието на Тетово го усвои буџетот за следната година.", "human", None)
+        db.session.commit()
+    article_id = _write(mt_app, ["Kuvendi i Tetovës miratoi buxhetin për vitin që vjen."], headline="Buxheti", lede="Seanca.")
+    client = mt_app.test_client()
+    _login(client, staff["editor"])
+    html = client.get(f"/newsroom/articles/{article_id}/mk/translate").get_data(as_text=True)
+    assert "Собранието на Тетово го усвои буџетот за следната година." in html
+    assert 'class="score"' in html
