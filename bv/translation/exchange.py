@@ -30,6 +30,7 @@ from flask_babel import lazy_gettext as _l
 from translate.misc.xml_helpers import getText
 from translate.storage import pypo, xliff
 
+from bv.translation.mt.errors import language_name
 from bv.translation.segments import key_order, normalize_text
 
 STATES = ("new", "translated", "reviewed", "needs-review")
@@ -376,8 +377,9 @@ def compare(
         found.append(Mismatch(
             "languages",
             _l("This file translates %(file_source)s into %(file_target)s, not %(source)s "
-               "into %(target)s.", file_source=doc.source_locale, file_target=doc.target_locale,
-               source=source_locale, target=target_locale),
+               "into %(target)s.", file_source=language_name(doc.source_locale),
+               file_target=language_name(doc.target_locale),
+               source=language_name(source_locale), target=language_name(target_locale)),
             True,
             {"file": [doc.source_locale, doc.target_locale], "current": [source_locale, target_locale]},
         ))

@@ -5,6 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 
+def language_name(code: str):
+    """The language's name in the reader's language (lazy), or the code if it is not ours."""
+    from bv.i18n import LANGUAGE_NAMES
+
+    return LANGUAGE_NAMES.get(code, code)
+
 class MTError(Exception):
     """A machine-translation failure: `code` for programs, `message` (localized) for people."""
 
@@ -113,7 +119,7 @@ class MTUnsupportedLanguage(MTError):
     def __init__(self, label: str, source: str, target: str, **kw):
         super().__init__(
             _l("%(provider)s cannot translate from %(source)s to %(target)s.", provider=label,
-               source=source, target=target),
+               source=language_name(source), target=language_name(target)),
             **kw,
         )
 
@@ -153,7 +159,8 @@ class AllProvidersFailed(MTError):
         self.partial = partial
         super().__init__(
             _l("No machine translation service could translate from %(source)s to %(target)s "
-               "(%(error)s).", source=source, target=target, error=last),
+               "(%(error)s).", source=language_name(source), target=language_name(target),
+               error=last),
             detail="; ".join(e.log_text() for e in errors),
         )
 
