@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from bv import create_app
-from bv.extensions import db
+from bv.extensions import db, limiter
 
 PG_URL = os.environ.get("BV_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("BV_TEST_REDIS_URL")
@@ -37,8 +36,6 @@ def _config(instance: Path, database_url: str, **extra) -> dict:
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
-        # each app counts on its own, so a shared Redis never carries limits between tests
-        "RATELIMIT_KEY_PREFIX": f"bv-test-{uuid.uuid4().hex}",
         "REDIS_URL": REDIS_URL,
         # scrypt is deliberately slow; the suite signs in hundreds of times
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
@@ -94,6 +91,9 @@ def fresh_app(folder: Path, template: Path, **extra):
     app = create_app(_config(folder, url, **extra))
     if PG_URL:
         _truncate_postgres(app)
+    # the limiter is one object per process; a shared Redis would carry counts between tests
+    with app.app_context():
+        limiter.reset()
     yield app
     with app.app_context():
         db.session.remove()

@@ -427,6 +427,11 @@ def test_scheduled_publication_runs_from_the_queue_and_survives_a_restart(
             select(AuditEvent).where(AuditEvent.action == "translation.publish")
         ).all()[-1]
         assert event.user_id is None, "published by the scheduler"
+        db.session.remove()
+        db.engine.dispose()
+    from bv.jobs import queue
+
+    queue.configure(app)  # hand the queue back to the test's app
 
 
 def test_scheduling_in_the_past_is_refused(app, staff, client, stories):

@@ -84,11 +84,8 @@ def new_article():
     if request.method == "GET":
         form.source_locale.data = current_user.ui_locale
         form.byline.data = current_user.display_name
-    preview = None
-    if request.method == "POST" and request.form.get("action") == "preview":
-        form.validate()
-        preview = render_body(form.body.data)
-    elif form.validate_on_submit():
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
         try:
             image = _lead_image(form)
             article = service.create_article(
@@ -122,6 +119,14 @@ def new_article():
         render_template("newsroom/edit.html", form=form, article=None, locale=None, preview=preview),
         status,
     )
+
+
+def _preview(form) -> str | None:
+    """The rendered body when the editor asked for a preview (nothing is saved), else None."""
+    if request.method == "POST" and request.form.get("action") == "preview":
+        form.validate()
+        return render_body(form.body.data)
+    return None
 
 
 def _lead_image(form):
@@ -198,11 +203,8 @@ def edit(article_id: int, locale: str):
     if request.method == "GET":
         form.version.data = str(service.latest_revision_number(translation) if translation else 0)
         form.slug.data = ""
-    preview = None
-    if request.method == "POST" and request.form.get("action") == "preview":
-        form.validate()
-        preview = render_body(form.body.data)
-    elif form.validate_on_submit():
+    preview = _preview(form)
+    if preview is None and form.validate_on_submit():
         try:
             expected = int(form.version.data or 0)
         except ValueError:

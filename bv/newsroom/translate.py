@@ -25,7 +25,7 @@ from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.jobs.models import Job
 from bv.newsroom import bp, require
-from bv.newsroom.articles import _article_or_404, _locale_or_404
+from bv.newsroom.articles import _article_or_404, _locale_or_404, _may_start
 from bv.translation import drafting, files, review, sync
 from bv.translation.exchange import ExchangeError
 from bv.translation.models import GlossaryTerm
@@ -38,19 +38,25 @@ def _may_translate(article: Article, locale: str) -> bool:
     if locale == article.source_locale:
         return False
     translation = article.translation(locale)
-    return can(current_user, "edit", translation, locale=locale) if translation else can(
-        current_user, "edit", None, locale=locale
-    ) and (current_user.role != "author" or article.author_id == current_user.id)
+    if translation is not None:
+        return can(current_user, "edit", translation)
+    return can(current_user, "edit", None, locale=locale) and _may_start(article, locale)
+
+
+def _translatable(article_id: int, locale: str) -> tuple[Article, str]:
+    """The article and target language, or a 404/403 for anyone who may not translate it."""
+    article = _article_or_404(article_id)
+    locale = _locale_or_404(locale)
+    if not _may_translate(article, locale):
+        abort(403)
+    return article, locale
 
 
 @bp.route("/articles/<int:article_id>/<locale>/translate", methods=["GET", "POST"])
 @login_required
 def translate(article_id: int, locale: str):
     """Side-by-side review, one row per segment."""
-    article = _article_or_404(article_id)
-    locale = _locale_or_404(locale)
-    if not _may_translate(article, locale):
-        abort(403)
+    article, locale = _translatable(article_id, locale)
     if article.source is None:
         abort(404)
     translation = article.translation(locale)
@@ -115,9 +121,8 @@ def translate(article_id: int, locale: str):
 @login_required
 def machine_draft(article_id: int, locale: str):
     """Queue a machine draft of the segments that need one."""
-    article = _article_or_404(article_id)
-    locale = _locale_or_404(locale)
-    if not _may_translate(article, locale) or not can(current_user, "machine_translate", locale=locale):
+    article, locale = _translatable(article_id, locale)
+    if not can(current_user, "machine_translate", locale=locale):
         abort(403)
     provider = request.form.get("provider") or None
     if provider is not None and provider not in PROVIDERS:
@@ -202,10 +207,9 @@ def cancel_job(job_id: int):
 @login_required
 def export_file(article_id: int, locale: str, fmt: str):
     """Download the translation as XLIFF 1.2 or PO."""
-    article = _article_or_404(article_id)
-    locale = _locale_or_404(locale)
-    if fmt not in files.FORMATS or not _may_translate(article, locale):
-        abort(404 if fmt not in files.FORMATS else 403)
+    if fmt not in files.FORMATS:
+        abort(404)
+    article, locale = _translatable(article_id, locale)
     data, name, mimetype = files.export(article, locale, fmt)
     return Response(
         data,
@@ -218,10 +222,7 @@ def export_file(article_id: int, locale: str, fmt: str):
 @login_required
 def import_file(article_id: int, locale: str):
     """Upload an XLIFF or PO file; every mismatch is reported and a blocking one changes nothing."""
-    article = _article_or_404(article_id)
-    locale = _locale_or_404(locale)
-    if not _may_translate(article, locale):
-        abort(403)
+    article, locale = _translatable(article_id, locale)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose a file to import."), "error")
