@@ -19,7 +19,9 @@ def defaults(instance_path: Path) -> dict:
         "DATABASE_URL": None,
         "REDIS_URL": None,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "MAX_IMAGE_BYTES": 12 * 1024 * 1024,
+        # above the image limit, so an oversized photo gets a form error, not a bare 413
+        "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "sq",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Skopje",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),

@@ -255,9 +255,11 @@ def test_valid_lead_image_gets_responsive_sizes(app, staff, client):
         (b"this is not an image at all", "Ky skedar nuk është imazh që mund ta lexojmë."),
         (_png(300, 200), "Imazhi duhet të jetë së paku 480 piksela i gjerë."),
         (b"GIF89a" + b"\x00" * 100, "Ky skedar nuk është imazh që mund ta lexojmë."),
+        (b"\xff\xd8" + b"\x00" * 300_000, "Imazhi është më i madh se 0,2 MB."),
     ],
 )
 def test_bad_image_gives_a_clear_error_and_changes_nothing(app, staff, client, stories, payload, message):
+    app.config["MAX_IMAGE_BYTES"] = 200 * 1024  # small, so the test upload stays in memory
     _login(client, staff["editor"])
     client.post("/newsroom/account", data={"account-ui_locale": "sq"})
     article_id = stories["other"]

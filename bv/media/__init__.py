@@ -6,7 +6,8 @@ import io
 import uuid
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, send_from_directory, url_for
+from flask import Blueprint, Flask, current_app, g, send_from_directory, url_for
+from flask_babel import LazyString, format_decimal
 from flask_babel import lazy_gettext as _l
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
@@ -16,7 +17,6 @@ from bv.extensions import db
 
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 WIDTHS = (480, 960, 1600)
-MAX_UPLOAD_BYTES = 12 * 1024 * 1024
 MIN_WIDTH = 480
 MAX_PIXELS = 40_000_000
 
@@ -31,10 +31,21 @@ class ImageRejected(Exception):
         self.message = message
 
 
+def max_image_bytes() -> int:
+    """The largest lead image accepted (MAX_IMAGE_BYTES, 12 MB by default)."""
+    return int(current_app.config.get("MAX_IMAGE_BYTES", 12 * 1024 * 1024))
+
+
 def store_image(data: bytes) -> Image:
     """Validate an upload and write its responsive sizes; adds the Image row (caller commits)."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImageRejected(_l("The image is larger than 12 MB."))
+    limit = max_image_bytes()
+    if len(data) > limit:
+        raise ImageRejected(
+            _l(
+                "The image is larger than %(size)s MB.",
+                size=LazyString(lambda: format_decimal(limit / 1048576, format="#,##0.#")),
+            )
+        )
     try:
         probe = PILImage.open(io.BytesIO(data))
         probe.verify()
@@ -82,18 +93,24 @@ def _best_width(image: Image, wanted: int) -> int:
     return fitting[0] if fitting else image.widths[-1]
 
 
+def _media_prefix() -> str:
+    # one url_for per request instead of one per image size: listings show many images
+    prefix = g.get("media_prefix")
+    if prefix is None:
+        prefix = g.media_prefix = url_for("media.file", name="x")[:-1]
+    return prefix
+
+
 def image_src(image: Image, wanted: int = 960) -> str:
     """The URL of the smallest stored size at least `wanted` pixels wide."""
     width = _best_width(image, wanted)
-    return url_for("media.file", name=f"{image.stem}-{width}.{image.extension}")
+    return f"{_media_prefix()}{image.stem}-{width}.{image.extension}"
 
 
 def image_srcset(image: Image) -> str:
     """A srcset listing every stored size."""
-    return ", ".join(
-        f"{url_for('media.file', name=f'{image.stem}-{w}.{image.extension}')} {w}w"
-        for w in image.widths
-    )
+    prefix = _media_prefix()
+    return ", ".join(f"{prefix}{image.stem}-{w}.{image.extension} {w}w" for w in image.widths)
 
 
 @bp.get("/media/<name>")

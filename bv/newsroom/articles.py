@@ -19,7 +19,7 @@ from bv.articles.models import Article, ArticleTranslation, Category, Revision
 from bv.articles.rendering import render_body
 from bv.extensions import db
 from bv.i18n import LOCALES
-from bv.media import ImageRejected, store_image
+from bv.media import ImageRejected, max_image_bytes, store_image
 from bv.newsroom import bp, require
 from bv.newsroom.forms import ArticleForm, OverrideForm, ScheduleForm, TranslationForm
 
@@ -133,7 +133,12 @@ def _lead_image(form):
     upload = form.image.data
     if not upload or not getattr(upload, "filename", ""):
         return None
-    return store_image(upload.read())
+    try:
+        # one byte past the limit is enough to know it is too large
+        data = upload.read(max_image_bytes() + 1)
+    finally:
+        upload.close()
+    return store_image(data)
 
 
 @bp.get("/articles/<int:article_id>")

@@ -227,7 +227,10 @@ def import_file(article_id: int, locale: str):
     if upload is None or not upload.filename:
         flash(_("Choose a file to import."), "error")
         return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
-    data = upload.read(MAX_IMPORT_BYTES + 1)
+    try:
+        data = upload.read(MAX_IMPORT_BYTES + 1)
+    finally:
+        upload.close()
     if len(data) > MAX_IMPORT_BYTES:
         flash(_("The file is larger than 5 MB."), "error")
         return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
