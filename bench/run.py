@@ -33,9 +33,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wrk(url: str) -> float:
+def wrk(url: str, headers: dict | None = None) -> tuple:
+    extra = [arg for k, v in (headers or {}).items() for arg in ("-H", f"{k}: {v}")]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *extra, url],
         capture_output=True, text=True, check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -80,11 +81,14 @@ def main() -> int:
         results = {}
         for name, path in pages.items():
             results[name] = wrk(base + path)
+        # a phone coming back to an article it has seen: a 304 without the body
+        etag = urllib.request.urlopen(base + article_path).headers["ETag"]
+        results["article, revalidated (304)"] = wrk(base + article_path, {"If-None-Match": etag})
         baseline = results["baseline /healthz"][0]
         print(f"gunicorn -w {WORKERS}, wrk -c{CONNECTIONS} -d{DURATION}, SQLite demo database")
-        print(f"{'page':<22}{'req/s':>10}{'ratio':>8}{'p99':>10}{'errors':>8}")
+        print(f"{'page':<30}{'req/s':>10}{'ratio':>8}{'p99':>10}{'errors':>8}")
         for name, (rps, p99, errors) in results.items():
-            print(f"{name:<22}{rps:>10.0f}{rps / baseline:>8.2f}{p99:>10}{errors:>8}")
+            print(f"{name:<30}{rps:>10.0f}{rps / baseline:>8.2f}{p99:>10}{errors:>8}")
         print(f"page weight: home {len(home.encode())} bytes, article {len(article)} bytes (HTML)")
         summary = {k: {"rps": v[0], "ratio": v[0] / baseline, "p99": v[1]} for k, v in results.items()}
         (ROOT / "bench" / "results").mkdir(exist_ok=True)

@@ -136,3 +136,13 @@ def test_robots_points_to_sitemaps(demo_client):
 
 def test_healthz(demo_client):
     assert demo_client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_public_pages_revalidate_with_etags(demo_app, demo_client):
+    _article, locale, slug, _source = _published(demo_app)[0]
+    first = demo_client.get(f"/{locale}/a/{slug}")
+    assert "public" in first.headers["Cache-Control"]
+    again = demo_client.get(f"/{locale}/a/{slug}", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    switched = demo_client.get(f"/{locale}/switch?article=1")
+    assert "ETag" not in switched.headers, "redirects that set the language cookie are never cached"

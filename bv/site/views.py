@@ -35,6 +35,16 @@ def load_page_context():
     g.settings = settings_for(g.lang_code)
 
 
+@bp.after_request
+def cacheable(response):
+    """Public pages are the same for every reader: let browsers and proxies revalidate cheaply."""
+    if request.method == "GET" and response.status_code == 200 and not response.headers.getlist("Set-Cookie"):
+        response.headers.setdefault("Cache-Control", "public, max-age=60, stale-while-revalidate=300")
+        response.add_etag()
+        response.make_conditional(request)
+    return response
+
+
 @root.get("/")
 def choose_language():
     """Send the reader to their language's home page."""
