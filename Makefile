@@ -23,7 +23,8 @@ migrate: install
 
 run: catalogs migrate
 	$(FLASK) demo --if-empty
-	BV_DEMO_MODE=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	# the job queue runs inside the server here; production runs huey_consumer (README)
+	BV_EMBEDDED_WORKER=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 lint: install
 	$(BIN)/ruff check .

@@ -34,7 +34,6 @@ def defaults(instance_path: Path) -> dict:
         "PER_PAGE": 10,
         "MAX_URL_LENGTH": 2048,
         "SHOW_OUTDATED_NOTICE": True,
-        "DEMO_MODE": False,
         "RATELIMIT_STORAGE_URI": "memory://",
     }
 
