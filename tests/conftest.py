@@ -21,7 +21,9 @@ REDIS_URL = os.environ.get("BV_TEST_REDIS_URL")
 def pytest_report_header(config):
     lines = [f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (BV_TEST_DATABASE_URL not set: PostgreSQL run skipped)'}"]
     lines.append(
-        f"redis: {REDIS_URL}" if REDIS_URL else "redis: BV_TEST_REDIS_URL not set: Redis-backed tests skipped"
+        f"redis: {REDIS_URL} (rate limits and the Redis job queue)"
+        if REDIS_URL
+        else "redis: BV_TEST_REDIS_URL not set: rate limits in memory, Redis queue test skipped"
     )
     return lines
 
