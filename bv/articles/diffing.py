@@ -31,8 +31,3 @@ def word_diff(old: str, new: str) -> list[Change]:
         if op in ("insert", "replace"):
             changes.append(Change("insert", "".join(b[j1:j2])))
     return changes
-
-
-def has_changes(changes: list[Change]) -> bool:
-    """True when the diff is more than equal runs."""
-    return any(c.op != "equal" for c in changes)

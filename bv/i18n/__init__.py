@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from babel import Locale
 from flask import Flask, current_app, g, request
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -21,7 +20,6 @@ LANGUAGE_NAMES = {"sq": _l("Albanian"), "mk": _l("Macedonian"), "en": _l("Englis
 # Babel's bare sq uses a 12-hour clock; the regional locales carry the conventions we want.
 FORMAT_LOCALES = {"sq": "sq_MK", "mk": "mk_MK", "en": "en_GB"}
 OG_LOCALES = {"sq": "sq_AL", "mk": "mk_MK", "en": "en_US"}
-SCRIPTS = {"sq": "Latn", "mk": "Cyrl", "en": "Latn"}
 
 LANG_COOKIE = "bv_lang"
 
@@ -65,12 +63,6 @@ def _has_user() -> bool:
 def select_locale() -> str:
     """Flask-Babel's locale selector: the URL language, the user's choice, then negotiation."""
     return FORMAT_LOCALES[current_language()]
-
-
-def short_code(locale: Locale | None = None) -> str:
-    """sq, mk or en for the active Babel locale."""
-    locale = locale or get_locale()
-    return locale.language if locale and locale.language in LOCALES else "sq"
 
 
 def format_date_long(value: datetime | None) -> str:

@@ -8,11 +8,6 @@ from bv.articles.rendering import render_body
 from bv.extensions import db
 from bv.settings.models import SiteSetting
 
-# translated per locale
-TRANSLATED_KEYS = ("address", "outlet_note", "newsletter_text", "about_html", "tagline")
-# one value for every locale
-SHARED_KEYS = ("phone", "email", "show_outdated_notice")
-
 
 def settings_for(locale: str) -> dict[str, str]:
     """All settings for one locale in one query; translated values win over shared ones."""
