@@ -25,6 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     configure(app, test_config)
+    from bv.errors import BoundedIntConverter
+
+    # before any blueprint adds its rules, which bind the converter when they are made
+    app.url_map.converters["int"] = BoundedIntConverter
     Path(app.config["UPLOAD_FOLDER"]).mkdir(parents=True, exist_ok=True)
     configure_extensions(app)
     configure_features(app)

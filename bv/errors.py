@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from bv.extensions import db
 from bv.i18n import current_language
@@ -36,6 +37,33 @@ def reject_bad_requests():
         abort(414)
     if "\x00" in request.full_path or any("\x00" in v for v in request.args.values()):
         abort(400)
+    # PostgreSQL text cannot hold NUL; refuse it before any form reaches the database
+    if request.method == "POST" and (
+        any("\x00" in v for v in request.form.values())
+        or any("\x00" in (f.filename or "") for f in request.files.values())
+    ):
+        abort(400)
+
+
+# the largest id PostgreSQL's integer column holds
+MAX_ID = 2**31 - 1
+
+
+def bounded_int(value: str) -> int:
+    """An id or page number from a query string; ValueError (so `args.get` gives the default)
+    when it is not a positive number the database can hold."""
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+class BoundedIntConverter(IntegerConverter):
+    """<int:...> that never matches an id too large for the database: a 404, not an overflow."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def render_http_error(error: HTTPException):

@@ -2,12 +2,14 @@
 
 import io
 import json
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image as PILImage
 from sqlalchemy import func, select
 
+from bv.accounts.models import User
 from bv.articles import service, workflow
 from bv.articles.models import Article, ArticleTranslation, Revision
 from bv.audit.models import AuditEvent
@@ -329,6 +331,37 @@ def test_second_save_gets_a_conflict_page_and_keeps_its_text(app, staff, stories
         assert db.session.get(Article, article_id).translation("sq").headline == "Buxheti i ri refuzohet"
 
 
+def test_conflict_page_keeps_the_address_minor_flag_and_says_the_image_must_be_chosen_again(
+    app, staff, stories
+):
+    first, second = app.test_client(), app.test_client()
+    _login(first, staff["editor"])
+    _login(second, staff["admin"])
+    article_id = stories["other"]
+    version = _edit_form(first, article_id, "sq")
+    _edit_form(second, article_id, "sq")
+    common = {"category": "0", "tags": "", "byline": "Redaksia", "image_alt": "", "image_caption": "", "note": ""}
+    first.post(
+        f"/newsroom/articles/{article_id}/sq/edit",
+        data={**common, "slug": "", "version": version, "headline": "Buxheti miratohet", "lede": "", "body": "Tekst."},
+    )
+    conflict = second.post(
+        f"/newsroom/articles/{article_id}/sq/edit",
+        data={
+            **common, "slug": "buxheti-shtyhet", "minor": "y", "version": version,
+            "headline": "Buxheti shtyhet", "lede": "", "body": "Tekst.",
+            "image": (io.BytesIO(_png()), "foto.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert conflict.status_code == 409
+    html = conflict.get_data(as_text=True)
+    assert 'value="buxheti-shtyhet"' in html, "the requested address is kept"
+    minor_input = re.search(r'<input[^>]*name="minor"[^>]*>', html).group(0)
+    assert "checked" in minor_input, "the minor-edit choice is kept"
+    assert 'name="image"' in html, "the image can be chosen again on the conflict page"
+
+
 def test_status_change_is_not_an_edit_conflict(app, staff, stories):
     client = app.test_client()
     _login(client, staff["editor"])
@@ -399,7 +432,8 @@ def test_scheduled_publication_runs_from_the_queue_and_survives_a_restart(
     _login(client, staff["editor"])
     article_id = stories["own"]
     response = client.post(
-        f"/newsroom/articles/{article_id}/mk/schedule", data={"when": "2099-05-01T09:30"}
+        f"/newsroom/articles/{article_id}/mk/schedule",
+        data={"when": f"{utcnow().year + 1}-05-01T09:30"},
     )
     assert response.status_code == 302
     with app.app_context():
@@ -434,6 +468,37 @@ def test_scheduled_publication_runs_from_the_queue_and_survives_a_restart(
     from bv.jobs import queue
 
     queue.configure(app)  # hand the queue back to the test's app
+
+
+def test_scheduling_too_far_ahead_or_in_the_skipped_hour_is_refused(app, staff, client, stories):
+    _login(client, staff["editor"])
+    url = f"/newsroom/articles/{stories['own']}/mk/schedule"
+    response = client.post(url, data={"when": "9999-12-31T23:59"}, follow_redirects=True)
+    assert "within the next two years" in response.get_data(as_text=True)
+    # clocks in Skopje jump from 02:00 to 03:00 on the last Sunday of March
+    year = utcnow().year + 1
+    last_sunday = max(
+        day for day in range(25, 32) if date(year, 3, day).weekday() == 6
+    )
+    response = client.post(
+        url, data={"when": f"{year}-03-{last_sunday:02d}T02:30"}, follow_redirects=True
+    )
+    assert "does not exist on this date" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Article, stories["own"]).translation("mk").scheduled_at is None
+
+
+def test_returning_a_version_cancels_its_schedule(app, staff, stories):
+    with app.app_context():
+        editor = db.session.scalar(select(User).where(User.email == staff["editor"]))
+        article = db.session.get(Article, stories["own"])
+        t = article.translation("mk")
+        workflow.transition(t, "submit", user=editor)
+        workflow.transition(t, "schedule", user=editor, when=utcnow() + timedelta(hours=1))
+        workflow.transition(t, "return", user=editor)
+        assert t.scheduled_at is None
+        assert workflow.publish_due(utcnow() + timedelta(hours=2)) == 0
+        assert t.status == "draft"
 
 
 def test_scheduling_in_the_past_is_refused(app, staff, client, stories):

@@ -135,7 +135,7 @@ def save_translation(
         number=number,
         slug=translation.slug,
         minor=minor,
-        note=note,
+        note=(note or "")[:300],
         author_id=getattr(user, "id", None),
         created_at=now,
         **{f: getattr(translation, f) for f in TEXT_FIELDS},
@@ -227,7 +227,7 @@ def find_or_create_tags(text: str, locale: str) -> list:
     existing = db.session.scalars(select(Tag)).all()
     result = []
     for name in wanted:
-        key = make_slug(name, locale)
+        key = make_slug(name, locale, max_length=60)
         match = next(
             (
                 t

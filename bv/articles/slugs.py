@@ -16,9 +16,12 @@ MK_REPLACEMENTS = [[k, v] for k, v in _MK_LOWER.items()] + [
 MAX_SLUG_LENGTH = 120
 
 
-def make_slug(text: str, locale: str) -> str:
-    """A lower-case ASCII slug for a headline or name in the given locale."""
+def make_slug(text: str, locale: str, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """A lower-case ASCII slug for a headline or name in the given locale.
+
+    Cyrillic grows when transliterated, so callers pass their column's length.
+    """
     replacements = MK_REPLACEMENTS if locale == "mk" else []
     return slugify(
-        text, replacements=replacements, max_length=MAX_SLUG_LENGTH, word_boundary=True
+        text, replacements=replacements, max_length=max_length, word_boundary=True
     ) or "article"

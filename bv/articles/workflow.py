@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bv.accounts.permissions import PermissionDenied, can
 from bv.articles.models import ArticleTranslation
@@ -30,6 +30,9 @@ TRANSITIONS = {
     "schedule": ({"approved", "unpublished"}, None),
     "unschedule": ({"approved", "unpublished", "draft", "in_review"}, None),
 }
+
+# further ahead is a typo (9999 for 2026), not a plan
+MAX_SCHEDULE_AHEAD = timedelta(days=731)
 
 # the writer's own language may be published straight from a draft by an editor
 SOURCE_PUBLISH_FROM = {"draft", "in_review", "approved", "unpublished"}
@@ -99,6 +102,8 @@ def transition(
     if action == "schedule":
         if when is None or when <= now:
             raise TransitionError("schedule_in_past")
+        if when > now + MAX_SCHEDULE_AHEAD:
+            raise TransitionError("schedule_too_far")
         translation.scheduled_at = when
         detail["scheduled_at"] = when.isoformat()
     elif action == "unschedule":
@@ -106,8 +111,12 @@ def transition(
     else:
         _, target = TRANSITIONS[action]
         translation.status = target
-        if action == "publish":
+        # a schedule belongs to the version as it was when scheduled; any other change ends it
+        if translation.scheduled_at is not None:
+            if action != "publish":
+                detail["schedule_cancelled"] = translation.scheduled_at.isoformat()
             translation.scheduled_at = None
+        if action == "publish":
             translation.published_at = translation.first_published_at or now
             translation.first_published_at = translation.first_published_at or now
     translation.status_changed_at = now

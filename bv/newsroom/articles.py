@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -17,6 +18,7 @@ from bv.articles import service, workflow
 from bv.articles.diffing import word_diff
 from bv.articles.models import Article, ArticleTranslation, Category, Revision
 from bv.articles.rendering import render_body
+from bv.errors import bounded_int
 from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.media import ImageRejected, max_image_bytes, store_image
@@ -26,6 +28,7 @@ from bv.newsroom.forms import ArticleForm, OverrideForm, ScheduleForm, Translati
 TRANSITION_MESSAGES = {
     "not_from_status": lambda: _("That change is not possible from the current status."),
     "schedule_in_past": lambda: _("Choose a publication time in the future."),
+    "schedule_too_far": lambda: _("Choose a publication time within the next two years."),
     "approval_blocked": lambda: _("This translation cannot be approved yet."),
     "unknown_action": lambda: _("Unknown action."),
 }
@@ -229,7 +232,7 @@ def edit(article_id: int, locale: str):
             )
             if shared:
                 article.category_id = form.category.data or None
-                article.byline = form.byline.data
+                article.byline = (form.byline.data or "").strip()
                 article.tags = service.find_or_create_tags(form.tags.data, locale)
                 if image is not None:
                     article.lead_image = image
@@ -283,6 +286,8 @@ def _conflict(article: Article, locale: str, form):
             mine=mine,
             diffs=diffs,
             latest=latest,
+            # a browser cannot refill a file input, so say so rather than drop it silently
+            image_dropped=bool(getattr(form, "image", None) and form.image.data),
         ),
         409,
     )
@@ -307,6 +312,10 @@ def change_status(article_id: int, locale: str, action: str):
             return redirect(url_for("newsroom.article", article_id=article.id))
         zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         when = form.when.data.replace(tzinfo=zone)
+        # the hour skipped when clocks go forward does not exist; never shift it silently
+        if when.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != form.when.data:
+            flash(_("That time does not exist on this date because the clocks change."), "error")
+            return redirect(url_for("newsroom.article", article_id=article.id))
     if action == "approve" and request.form.get("reason"):
         form = OverrideForm()
         if form.validate_on_submit():
@@ -341,8 +350,8 @@ def history(article_id: int, locale: str):
     if translation is None:
         abort(404)
     revisions = list(reversed(translation.revisions))
-    a = request.args.get("a", type=int)
-    b = request.args.get("b", type=int)
+    a = request.args.get("a", type=bounded_int)
+    b = request.args.get("b", type=bounded_int)
     comparison = None
     if a and b:
         by_number = {r.number: r for r in translation.revisions}

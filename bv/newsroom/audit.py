@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from bv.accounts.models import User
 from bv.audit.models import AuditEvent
+from bv.errors import bounded_int
 from bv.extensions import db
 from bv.newsroom import bp, require
 
@@ -19,8 +20,8 @@ def audit():
     stmt = select(AuditEvent).options(joinedload(AuditEvent.user)).order_by(
         AuditEvent.created_at.desc(), AuditEvent.id.desc()
     )
-    article_id = request.args.get("article", type=int)
-    user_id = request.args.get("user", type=int)
+    article_id = request.args.get("article", type=bounded_int)
+    user_id = request.args.get("user", type=bounded_int)
     action = request.args.get("action", "")[:40]
     if article_id:
         stmt = stmt.where(AuditEvent.article_id == article_id)
@@ -28,7 +29,7 @@ def audit():
         stmt = stmt.where(AuditEvent.user_id == user_id)
     if action:
         stmt = stmt.where(AuditEvent.action == action)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = request.args.get("page", 1, type=bounded_int)
     events = db.paginate(stmt, page=page, per_page=50, error_out=False)
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     users = db.session.scalars(select(User).order_by(User.display_name))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from bv.accounts.models import User
 from bv.articles.models import Article, ArticleTranslation, Category
+from bv.errors import bounded_int
 from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.newsroom import bp
@@ -142,7 +143,7 @@ def dashboard():
     """Which translations are missing, in progress, ready or out of date."""
     lang = request.args.get("lang", "")
     state = request.args.get("state", "")
-    category = request.args.get("category", type=int)
+    category = request.args.get("category", type=bounded_int)
     outdated_only = bool(request.args.get("outdated"))
     stmt = select(Article).options(selectinload(Article.translations)).order_by(Article.updated_at.desc())
     if category:

@@ -21,6 +21,7 @@ from bv.accounts.permissions import can
 from bv.articles import service
 from bv.articles.models import Article
 from bv.audit.service import record
+from bv.errors import MAX_ID
 from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.jobs.models import Job
@@ -135,7 +136,7 @@ def machine_draft(article_id: int, locale: str):
 @require("manage_glossary")
 def machine_draft_missing():
     """Machine-translate into every missing language, for one article or many."""
-    ids = [int(v) for v in request.form.getlist("article") if v.isdigit()][:200]
+    ids = [int(v) for v in request.form.getlist("article") if v.isdigit() and int(v) <= MAX_ID][:200]
     if not ids:
         flash(_("Choose at least one article."), "error")
         return redirect(request.referrer or url_for("newsroom.dashboard"))
