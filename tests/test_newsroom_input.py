@@ -56,3 +56,20 @@ def test_a_long_tag_name_fits_its_column(app, staff, client):
     assert response.status_code == 302
     with app.app_context():
         assert all(len(tag.key) <= 60 for tag in db.session.scalars(select(Tag)))
+
+
+def test_the_article_list_is_paginated(app, staff, client):
+    from bv.articles import service
+    from bv.newsroom.articles import ARTICLES_PER_PAGE
+
+    with app.app_context():
+        for n in range(ARTICLES_PER_PAGE + 3):
+            article = service.create_article(source_locale="sq")
+            service.save_translation(article, "sq", {"headline": f"Lajmi numër {n}"}, commit=False)
+        db.session.commit()
+    _login(client, staff["editor"])
+    first = client.get("/newsroom/articles").get_data(as_text=True)
+    second = client.get("/newsroom/articles?page=2").get_data(as_text=True)
+    assert "Lajmi numër 52<" in first and "Lajmi numër 0<" not in first
+    assert "Lajmi numër 0<" in second and 'rel="prev"' in second
+    assert client.get(f"/newsroom/articles?page={HUGE}").status_code == 200

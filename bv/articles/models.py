@@ -160,6 +160,20 @@ class ArticleTranslation(db.Model):
         ForeignKey("revision.id", use_alter=True, name="fk_translation_source_revision")
     )
     outdated_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What readers see. Publishing copies the working text here, so a later save by someone
+    # who may not publish (a translator, an author, a machine draft) waits for an editor.
+    live_headline: Mapped[str] = mapped_column(String(200), default="")
+    live_lede: Mapped[str] = mapped_column(Text, default="")
+    live_body_html: Mapped[str] = mapped_column(Text, default="")
+    live_word_count: Mapped[int] = mapped_column(default=0)
+    live_image_alt: Mapped[str] = mapped_column(String(300), default="")
+    live_image_caption: Mapped[str] = mapped_column(String(500), default="")
+    live_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revision.id", use_alter=True, name="fk_translation_live_revision")
+    )
+    # when the text readers see went stale; stays set while a fix waits for publication
+    live_outdated_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    has_pending_changes: Mapped[bool] = mapped_column(default=False)
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -192,8 +206,26 @@ class ArticleTranslation(db.Model):
 
     @property
     def reading_minutes(self) -> int:
-        """Reading time at about 200 words a minute, never less than one."""
-        return max(1, round(self.word_count / 200))
+        """Reading time of the published text at about 200 words a minute, at least one."""
+        return max(1, round(self.live_word_count / 200))
+
+    @property
+    def live_is_outdated(self) -> bool:
+        """True when the text readers see was made from an older source."""
+        return self.live_outdated_since is not None
+
+    def make_live(self, revision_id: int | None = None) -> None:
+        """Readers now see the working text."""
+        self.live_headline = self.headline
+        self.live_lede = self.lede
+        self.live_body_html = self.body_html
+        self.live_word_count = self.word_count
+        self.live_image_alt = self.image_alt
+        self.live_image_caption = self.image_caption
+        if revision_id is not None:
+            self.live_revision_id = revision_id
+        self.live_outdated_since = self.outdated_since
+        self.has_pending_changes = False
 
 
 class SlugRedirect(db.Model):

@@ -119,9 +119,11 @@ def save_translation(
         db.session.add(translation)
     if based_on is not None:
         translation.source_revision_id = based_on.id
+    before = {field: getattr(translation, field) or "" for field in TEXT_FIELDS}
     for field in TEXT_FIELDS:
         if field in values:
             setattr(translation, field, (values[field] or "").strip())
+    changed = any(before[f] != getattr(translation, f) for f in TEXT_FIELDS)
     translation.body_html = render_body(translation.body)
     translation.word_count = count_words(translation.headline, translation.lede, translation.body)
     translation.updated_at = now
@@ -144,6 +146,7 @@ def save_translation(
     db.session.flush()
     if adopt_segments or locale == article.source_locale:
         _sync_segments(article, translation, user=user, minor=minor, reviewed=segments_reviewed)
+    _hold_or_publish(article, translation, revision, user=user, changed=changed)
     record(
         "translation.saved",
         user=user,
@@ -154,6 +157,38 @@ def save_translation(
     if commit:
         db.session.commit()
     return translation
+
+
+def _hold_or_publish(article, translation, revision, *, user, changed: bool) -> None:
+    """Decide what readers see after a save.
+
+    An editor's save of a published version goes live at once; anyone else's (an author,
+    a translator, a machine draft) waits as pending changes until an editor publishes them.
+    An approved translation whose text changes needs approving again.
+    """
+    if translation.status == "published":
+        if user is not None and can(user, "publish", translation):
+            translation.make_live(revision.id)
+        elif changed:
+            translation.has_pending_changes = True
+    elif (
+        changed
+        and translation.status == "approved"
+        and translation.locale != article.source_locale
+    ):
+        translation.status = "in_review"
+        record(
+            "translation.reopened",
+            user=user,
+            article=article,
+            locale=translation.locale,
+            detail={"revision": revision.number, "schedule_cancelled": bool(translation.scheduled_at)},
+        )
+        translation.scheduled_at = None
+    # the source moved on: what readers see is stale as well, whatever waits to be published
+    for other in article.translations:
+        if other.is_published and other.outdated_since and other.live_outdated_since is None:
+            other.live_outdated_since = other.outdated_since
 
 
 def _sync_segments(article: Article, translation: ArticleTranslation, *, user, minor, reviewed):

@@ -25,7 +25,8 @@ TRANSITIONS = {
     "submit": ({"draft", "unpublished"}, "in_review"),
     "return": ({"in_review", "approved"}, "draft"),
     "approve": ({"in_review"}, "approved"),
-    "publish": ({"approved", "unpublished"}, "published"),
+    # from "published" only when changes wait for publication (see allowed_from)
+    "publish": ({"approved", "unpublished", "published"}, "published"),
     "unpublish": ({"published"}, "unpublished"),
     "schedule": ({"approved", "unpublished"}, None),
     "unschedule": ({"approved", "unpublished", "draft", "in_review"}, None),
@@ -50,7 +51,9 @@ def allowed_from(translation: ArticleTranslation, action: str) -> set[str]:
         "publish",
         "schedule",
     ):
-        return SOURCE_PUBLISH_FROM
+        sources = SOURCE_PUBLISH_FROM | ({"published"} if action == "publish" else set())
+    if action == "publish" and not translation.has_pending_changes:
+        sources = sources - {"published"}
     return sources
 
 
@@ -90,7 +93,11 @@ def transition(
 
     now = at or utcnow()
     detail: dict = {"from": translation.status}
-    if action == "approve":
+    # publishing a translation's pending changes skips "approve", so the gate runs here
+    republish = action == "publish" and translation.status == "published"
+    if action == "approve" or (
+        republish and translation.locale != translation.article.source_locale
+    ):
         problems = [p for check in approval_checks for p in check(translation)]
         if problems:
             if not override_reason:
@@ -117,8 +124,12 @@ def transition(
                 detail["schedule_cancelled"] = translation.scheduled_at.isoformat()
             translation.scheduled_at = None
         if action == "publish":
+            if republish:
+                detail["changes"] = True
             translation.published_at = translation.first_published_at or now
             translation.first_published_at = translation.first_published_at or now
+            latest = translation.revisions[-1].id if translation.revisions else None
+            translation.make_live(latest)
     translation.status_changed_at = now
     translation.status_changed_by_id = getattr(user, "id", None)
     detail["to"] = translation.status

@@ -25,6 +25,8 @@ from bv.media import ImageRejected, max_image_bytes, store_image
 from bv.newsroom import bp, require
 from bv.newsroom.forms import ArticleForm, OverrideForm, ScheduleForm, TranslationForm
 
+ARTICLES_PER_PAGE = 50
+
 TRANSITION_MESSAGES = {
     "not_from_status": lambda: _("That change is not possible from the current status."),
     "schedule_in_past": lambda: _("Choose a publication time in the future."),
@@ -69,13 +71,17 @@ def _form_values(form) -> dict:
 @login_required
 def articles():
     """Every article with the status of each language."""
-    rows = db.session.scalars(
+    pagination = db.paginate(
         select(Article)
         .options(selectinload(Article.translations))
-        .order_by(Article.updated_at.desc())
-        .limit(200)
-    ).all()
-    return render_template("newsroom/articles.html", articles=rows)
+        .order_by(Article.updated_at.desc(), Article.id.desc()),
+        page=request.args.get("page", 1, type=bounded_int),
+        per_page=ARTICLES_PER_PAGE,
+        error_out=False,
+    )
+    return render_template(
+        "newsroom/articles.html", articles=pagination.items, pagination=pagination
+    )
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -316,7 +322,7 @@ def change_status(article_id: int, locale: str, action: str):
         if when.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != form.when.data:
             flash(_("That time does not exist on this date because the clocks change."), "error")
             return redirect(url_for("newsroom.article", article_id=article.id))
-    if action == "approve" and request.form.get("reason"):
+    if action in ("approve", "publish") and request.form.get("reason"):
         form = OverrideForm()
         if form.validate_on_submit():
             reason = form.reason.data

@@ -32,8 +32,14 @@ def my_drafts(user) -> list[ArticleTranslation]:
 
 
 def waiting_for_review(user) -> list[ArticleTranslation]:
-    """Editors review everything in review; others see their own items waiting."""
-    stmt = _translations().where(ArticleTranslation.status == "in_review")
+    """Editors review everything in review, and changes to published versions waiting for
+    publication; others see their own items waiting."""
+    stmt = _translations().where(
+        or_(
+            ArticleTranslation.status == "in_review",
+            ArticleTranslation.has_pending_changes.is_(True),
+        )
+    )
     if user.role not in ("admin", "editor"):
         stmt = stmt.where(ArticleTranslation.updated_by_id == user.id)
     return list(db.session.scalars(stmt.order_by(ArticleTranslation.updated_at).limit(50)))
