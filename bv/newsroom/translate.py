@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -30,7 +33,7 @@ from bv.newsroom.articles import _article_or_404, _locale_or_404, _may_start
 from bv.translation import drafting, files, review, sync
 from bv.translation.exchange import ExchangeError
 from bv.translation.models import GlossaryTerm
-from bv.translation.mt.providers import PROVIDERS
+from bv.translation.mt import provider_choices
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -63,11 +66,13 @@ def translate(article_id: int, locale: str):
     translation = article.translation(locale)
     status = 200
     submitted = None
+    ticked = None
     conflict = None
     if request.method == "POST":
         keys = [s.key for s in sync.source_segments(article)]
-        submitted = {k: request.form.get(f"t-{k}", "") for k in keys}
-        reviewed = {k for k in keys if request.form.get(f"r-{k}")}
+        # a segment missing from the form stays as it is; only what was sent changes
+        submitted = {k: request.form[f"t-{k}"] for k in keys if f"t-{k}" in request.form}
+        ticked = {k for k in keys if request.form.get(f"r-{k}")}
         try:
             expected = int(request.form.get("version", "-1"))
         except ValueError:
@@ -77,13 +82,13 @@ def translate(article_id: int, locale: str):
                 article,
                 locale,
                 submitted,
-                reviewed,
+                ticked,
                 user=current_user,
                 expected_revision=expected if translation else None,
             )
-        except review.SegmentTooLong:
+        except review.ReviewError as error:
             db.session.rollback()
-            flash(_("A segment is longer than 10,000 characters. Nothing was saved."), "error")
+            flash(str(error.message), "error")
             status = 422
         except (service.EditConflict, StaleDataError):
             db.session.rollback()
@@ -97,7 +102,7 @@ def translate(article_id: int, locale: str):
         else:
             flash(_("Translation saved."), "success")
             return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
-    rows = review.rows_for(article, locale, submitted=submitted)
+    rows = review.rows_for(article, locale, submitted=submitted, ticked=ticked)
     done, total = review.progress_of(rows)
     translation = article.translation(locale)
     return (
@@ -111,7 +116,10 @@ def translate(article_id: int, locale: str):
             total=total,
             version=service.latest_revision_number(translation) if translation else 0,
             conflict=conflict,
-            providers=sorted(PROVIDERS),
+            body_mismatch=(
+                review.BODY_MISMATCH if translation and sync.body_mismatch(translation) else None
+            ),
+            providers=provider_choices(current_app.config, article.source_locale, locale),
             KIND_LABELS=review.KIND_LABELS,
         ),
         status,
@@ -126,8 +134,17 @@ def machine_draft(article_id: int, locale: str):
     if not can(current_user, "machine_translate", locale=locale):
         abort(403)
     provider = request.form.get("provider") or None
-    if provider is not None and provider not in PROVIDERS:
-        abort(400)
+    if provider is not None:
+        choice = next(
+            (c for c in provider_choices(current_app.config, article.source_locale, locale)
+             if c.name == provider),
+            None,
+        )
+        if choice is None:
+            abort(400)
+        if not choice.usable:
+            flash(str(choice.problem), "error")
+            return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
     job = drafting.queue_draft(article, locale, user=current_user, provider=provider)
     return redirect(url_for("newsroom.job", job_id=job.id))
 
@@ -136,7 +153,12 @@ def machine_draft(article_id: int, locale: str):
 @require("manage_glossary")
 def machine_draft_missing():
     """Machine-translate into every missing language, for one article or many."""
-    ids = [int(v) for v in request.form.getlist("article") if v.isdigit() and int(v) <= MAX_ID][:200]
+    # str.isdigit() accepts "²", which int() refuses: ASCII digits only
+    ids = [
+        int(v)
+        for v in request.form.getlist("article")
+        if re.fullmatch(r"\d+", v, re.ASCII) and int(v) <= MAX_ID
+    ][:200]
     if not ids:
         flash(_("Choose at least one article."), "error")
         return redirect(request.referrer or url_for("newsroom.dashboard"))
@@ -167,14 +189,19 @@ def jobs():
     stmt = select(Job).order_by(Job.created_at.desc()).limit(100)
     if current_user.role not in ("admin", "editor"):
         stmt = stmt.where(Job.user_id == current_user.id)
-    return render_template("newsroom/jobs.html", jobs=list(db.session.scalars(stmt)))
+    shown = list(db.session.scalars(stmt))
+    for job in shown:
+        drafting.expire_if_stale(job)
+    return render_template("newsroom/jobs.html", jobs=shown)
 
 
 @bp.get("/jobs/<int:job_id>")
 @login_required
 def job(job_id: int):
     """A job's progress; the page refreshes itself without JavaScript while it runs."""
-    return render_template("newsroom/job.html", job=_job_or_404(job_id))
+    job = _job_or_404(job_id)
+    drafting.expire_if_stale(job)
+    return render_template("newsroom/job.html", job=job)
 
 
 @bp.get("/jobs/<int:job_id>/status")
@@ -182,6 +209,7 @@ def job(job_id: int):
 def job_status(job_id: int):
     """Progress as JSON for the progress bar."""
     job = _job_or_404(job_id)
+    drafting.expire_if_stale(job)
     return {
         "status": job.status,
         "progress": job.progress,

@@ -17,7 +17,8 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 
-from bv.translation.mt.placeholders import GlossaryRule  # one rule type for drafting and checks
+# one rule type, and one way of finding a term, for drafting and checks
+from bv.translation.mt.placeholders import GlossaryRule, term_pattern
 from bv.translation.segments import normalize_text
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -339,28 +340,6 @@ def _check_dates(src: _Text, tgt: _Text) -> list[Problem]:
 
 
 # glossary
-
-
-# a final vowel that inflection replaces (Tetovë → Tetovës, Тетово → тетовските)
-_STEM_VOWELS = "aeiouëyаеиоу"
-_MAX_ENDING = 6
-
-
-def term_pattern(term: str, locale: str) -> re.Pattern:
-    """A term as a pattern that tolerates inflection in sq and mk.
-
-    The stem is the word without a final vowel, followed by at most six more letters, so
-    "Tetovë" matches "Tetovës" and "Tetova" but not "tetor", and "Shkup" not "shkarkuar".
-    """
-    parts = []
-    for word in term.split():
-        if locale in ("sq", "mk"):
-            stem = word[:-1] if len(word) > 3 and word[-1].lower() in _STEM_VOWELS else word
-            parts.append(re.escape(stem) + r"[^\W\d_]{0," + str(_MAX_ENDING) + "}")
-        else:
-            parts.append(re.escape(word))
-    tail = r"(?:'s|’s|s|es)?" if locale not in ("sq", "mk") else ""
-    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + tail + r"(?!\w)", re.IGNORECASE)
 
 
 def _kept_pattern(term: str, locale: str) -> re.Pattern:

@@ -9,7 +9,9 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
+from bv.articles import service
 from bv.articles.models import Article
 from bv.extensions import db
 from bv.i18n import LOCALES
@@ -37,6 +39,9 @@ def _run(article: Article, locale: str, provider: str | None) -> None:
     except MTError as error:
         db.session.rollback()
         raise click.ClickException(f"article {article.id} → {locale}: {error.message}") from None
+    except ValueError as error:  # e.g. an unknown provider name in MT_PROVIDERS
+        db.session.rollback()
+        raise click.ClickException(f"article {article.id} → {locale}: {error}") from None
     click.echo(
         f"article {article.id} {article.source_locale}→{locale}: "
         f"{outcome.sent_segments} segments sent in {outcome.requests} requests, "
@@ -101,10 +106,15 @@ def import_command(path):
     data = path.read_bytes()
     try:
         doc = parse(data, path.name)
+        article = _article(doc.article_id)
+        # the file names its language; it is held to the same rules as an upload
+        report = files.import_file(article, doc.target_locale, data, path.name, user=None)
     except ExchangeError as error:
+        db.session.rollback()
         raise click.ClickException(str(error.message)) from None
-    article = _article(doc.article_id)
-    report = files.import_file(article, doc.target_locale, data, path.name, user=None)
+    except (service.EditConflict, StaleDataError):
+        db.session.rollback()
+        raise click.ClickException("the translation changed during the import; nothing imported") from None
     for mismatch in report.mismatches:
         click.echo(("error: " if mismatch.blocking else "warning: ") + str(mismatch.message), err=True)
     if report.blocked:

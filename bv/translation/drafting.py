@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bv.accounts.models import User
 from bv.articles import service
@@ -20,8 +24,11 @@ from bv.translation import segments as seg
 from bv.translation import sync
 from bv.translation.memory import draft_segments
 from bv.translation.models import TranslatedSegment
-from bv.translation.mt import AllProvidersFailed, MTError, Usage
+from bv.translation.mt import AllProvidersFailed, MTError, Settings, Usage
 from bv.translation.mt.errors import TranslationCancelled
+from bv.translation.review import max_length
+
+log = logging.getLogger(__name__)
 
 ACTIVE = ("queued", "running")
 
@@ -36,6 +43,9 @@ class DraftOutcome:
     characters: int
     failed_keys: list[str]
     routes: dict[str, int]
+    # outdated segments a person translated: their machine translation went to the memory,
+    # where the segment editor offers it, and not into the translation
+    suggested_keys: list[str] = field(default_factory=list)
 
 
 def segments_to_draft(article: Article, target: str) -> list[tuple[str, str]]:
@@ -52,6 +62,23 @@ def segments_to_draft(article: Article, target: str) -> list[tuple[str, str]]:
     return wanted
 
 
+def suggestions_to_draft(article: Article, target: str) -> list[tuple[str, str]]:
+    """Outdated segments a person translated: a draft only suggests a new text for them."""
+    translation = article.translation(target)
+    done = sync.translated_segments(translation) if translation else {}
+    wanted = []
+    for source in sync.source_segments(article):
+        current = done.get(source.key)
+        if (
+            current is not None
+            and current.target_text.strip()
+            and current.origin == "human"
+            and current.source_hash != source.source_hash
+        ):
+            wanted.append((source.key, source.source_text))
+    return wanted
+
+
 def missing_locales(article: Article) -> list[str]:
     """Languages the article has no version in yet."""
     have = {t.locale for t in article.translations}
@@ -59,16 +86,19 @@ def missing_locales(article: Article) -> list[str]:
 
 
 def queue_draft(article: Article, target: str, *, user=None, provider: str | None = None) -> Job:
-    """A job row plus its queued task; an identical job already waiting is reused."""
-    existing = db.session.scalar(
-        select(Job).where(
+    """A job row plus its queued task; a live job for the same language is reused."""
+    active = db.session.scalars(
+        select(Job)
+        .where(
             Job.kind == "machine_draft",
             Job.article_id == article.id,
             Job.status.in_(ACTIVE),
         )
-    )
-    if existing is not None and existing.payload.get("target") == target:
-        return existing
+        .order_by(Job.id.desc())
+    ).all()
+    for existing in active:
+        if existing.payload.get("target") == target and not expire_if_stale(existing):
+            return existing
     job = Job(
         kind="machine_draft",
         article_id=article.id,
@@ -90,8 +120,46 @@ def queue_draft(article: Article, target: str, *, user=None, provider: str | Non
     return job
 
 
+def _last_sign_of_life(job: Job) -> datetime | None:
+    beat = (job.result or {}).get("progress_at") if job.status == "running" else None
+    if beat:
+        try:
+            return datetime.fromisoformat(beat)
+        except ValueError:
+            pass
+    return job.started_at if job.status == "running" else job.created_at
+
+
+def expire_if_stale(job: Job, *, now: datetime | None = None) -> bool:
+    """Mark a job failed when it has shown no progress for MT_JOB_STALE_MINUTES; True if so.
+
+    A running job counts from its last progress, a queued one from its creation (its task
+    was lost, or no worker runs). A worker that later picks the job up leaves it alone.
+    """
+    if job.kind != "machine_draft" or job.status not in ACTIVE:
+        return False
+    minutes = Settings.from_config(current_app.config).job_stale_minutes
+    last = _last_sign_of_life(job)
+    if last is None or (now or utcnow()) - last <= timedelta(minutes=minutes):
+        return False
+    user = db.session.get(User, job.user_id) if job.user_id else None
+    with _language_of(user):
+        job.error = _(
+            "The machine draft made no progress for %(minutes)s minutes and was abandoned; "
+            "you can start a new one.",
+            minutes=f"{minutes:g}",
+        )
+    log.warning("machine draft job %s abandoned after %s minutes without progress", job.id, minutes)
+    _finish(job, "failed")
+    return True
+
+
 def run_job(job_id: int) -> Job | None:
-    """Run a machine-draft job; on failure or cancellation nothing of the article changes."""
+    """Run a machine-draft job; on failure or cancellation nothing of the article changes.
+
+    Whatever goes wrong ends the job as failed (or cancelled), never leaves it running. What
+    the providers did translate stays in the translation memory, so a retry does not pay again.
+    """
     job = db.session.get(Job, job_id)
     if job is None or job.status not in ACTIVE:
         return job
@@ -100,18 +168,32 @@ def run_job(job_id: int) -> Job | None:
         return job
     job.status, job.started_at = "running", utcnow()
     db.session.commit()
-    article = db.session.get(Article, job.article_id)
     user = db.session.get(User, job.user_id) if job.user_id else None
     target = job.payload["target"]
     try:
+        article = db.session.get(Article, job.article_id) if job.article_id else None
+        if article is None:
+            raise LookupError(f"article {job.article_id} is gone")
         outcome = draft(article, target, user=user, provider=job.payload.get("provider"), job=job)
     except TranslationCancelled:
         db.session.rollback()
         _finish(db.session.get(Job, job_id), "cancelled")
-    except (AllProvidersFailed, MTError) as error:
+    except MTError as error:  # AllProvidersFailed too
         db.session.rollback()
         job = db.session.get(Job, job_id)
         job.error = _message(error, user)
+        _finish(job, "failed")
+    except Exception:
+        # an unknown provider in the config, a save that raced this one, a value the database
+        # refuses: the job must still end, or the language could never be drafted again
+        db.session.rollback()
+        log.exception("machine draft job %s failed", job_id)
+        job = db.session.get(Job, job_id)
+        with _language_of(user):
+            job.error = _(
+                "The machine draft stopped because of an unexpected error. Try again; if it "
+                "happens again, tell an administrator."
+            )
         _finish(job, "failed")
     else:
         job = db.session.get(Job, job_id)
@@ -121,62 +203,99 @@ def run_job(job_id: int) -> Job | None:
     return db.session.get(Job, job_id)
 
 
+def _language_of(user):
+    """The job's messages are stored in the language of the person who started it."""
+    return force_locale(FORMAT_LOCALES.get(getattr(user, "ui_locale", None) or "sq"))
+
+
 def _message(error: MTError, user) -> str:
-    locale = FORMAT_LOCALES.get(getattr(user, "ui_locale", None) or "sq")
-    with force_locale(locale):
+    with _language_of(user):
         return str(error.message) if getattr(error, "message", None) else str(error)
 
 
 def _finish(job: Job, status: str) -> None:
-    job.status = status
-    job.finished_at = utcnow()
+    # a job abandoned as stale meanwhile stays failed
+    if job.status in ACTIVE:
+        job.status = status
+        job.finished_at = utcnow()
     db.session.commit()
 
 
+def _keep_memory() -> None:
+    """Commit what draft_segments remembered, before anything else can roll it back."""
+    try:
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("could not keep machine translations in the memory")
+
+
 def draft(article: Article, target: str, *, user=None, provider=None, job: Job | None = None):
-    """Draft the segments that need it and save them into the target version in one commit."""
+    """Draft the segments that need it and save them into the target version in one commit.
+
+    Outdated segments a person translated are sent as well, but only for a suggestion: their
+    translation goes to the memory (the editor offers it) and never replaces the person's.
+    """
     if target == article.source_locale or target not in LOCALES:
         raise ValueError(target)
     wanted = segments_to_draft(article, target)
+    suggest = suggestions_to_draft(article, target)
+    kinds = {s.key: s.kind for s in sync.source_segments(article)}
     usage = Usage()
     config = dict(current_app.config)
     if provider:
         config["MT_PROVIDERS"] = provider
         config[f"MT_PROVIDERS_{article.source_locale.upper()}_{target.upper()}"] = provider
     if job is not None:
-        job.total = len(wanted)
+        job.total = len(wanted) + len(suggest)
+        _beat(job)
         db.session.commit()
 
     def progress(done: int, total: int) -> None:
         if job is not None:
             job.progress = done
+            _beat(job)
             db.session.commit()
 
     def should_cancel() -> bool:
         if job is None:
             return False
-        db.session.refresh(job, ["cancel_requested"])
-        return job.cancel_requested
+        db.session.refresh(job, ["cancel_requested", "status"])
+        # abandoned as stale by someone else: stop as well
+        return job.cancel_requested or job.status != "running"
 
-    results = (
-        draft_segments(
-            wanted,
-            article.source_locale,
-            target,
-            app_config=config,
-            usage=usage,
-            should_cancel=should_cancel,
-            progress=progress,
+    try:
+        results = (
+            draft_segments(
+                wanted + suggest,
+                article.source_locale,
+                target,
+                app_config=config,
+                usage=usage,
+                should_cancel=should_cancel,
+                progress=progress,
+            )
+            if wanted or suggest
+            else []
         )
-        if wanted
-        else []
-    )
-    drafted = {r.key: r for r in results if r.text is not None and r.error is None}
-    failed = [r.key for r in results if r.key not in drafted]
+    except (AllProvidersFailed, TranslationCancelled):
+        _keep_memory()
+        raise
+    _keep_memory()
+    suggested_keys = {key for key, _text in suggest}
+    usable = {
+        r.key: r
+        for r in results
+        if r.text is not None and r.error is None and len(r.text) <= max_length(kinds[r.key])
+    }
+    drafted = {key: r for key, r in usable.items() if key not in suggested_keys}
+    failed = [r.key for r in results if r.key not in usable]
     routes: dict[str, int] = {}
     for r in drafted.values():
         label = r.route or r.origin
         routes[label] = routes.get(label, 0) + 1
+    if should_cancel():
+        raise TranslationCancelled()
     if drafted:
         _apply(article, target, drafted, user=user)
     record(
@@ -186,6 +305,7 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
         locale=target,
         detail={
             "segments": len(drafted),
+            "suggestions": sorted(k for k in usable if k in suggested_keys),
             "failed": failed,
             "requests": usage.requests,
             "memory_hits": usage.memory_hits,
@@ -194,13 +314,19 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
     )
     db.session.commit()
     return DraftOutcome(
-        sent_segments=len(wanted) - usage.memory_hits,
+        sent_segments=len(wanted) + len(suggest) - usage.memory_hits,
         memory_hits=usage.memory_hits,
         requests=usage.requests,
         characters=usage.characters,
         failed_keys=failed,
         routes=routes,
+        suggested_keys=sorted((k for k in usable if k in suggested_keys), key=seg.key_order),
     )
+
+
+def _beat(job: Job) -> None:
+    """Note that the job is alive (see expire_if_stale)."""
+    job.result = {**(job.result or {}), "progress_at": utcnow().isoformat()}
 
 
 def _apply(article: Article, target: str, drafted: dict, *, user) -> ArticleTranslation:

@@ -343,6 +343,33 @@ def _checked(doc: ExchangeDocument) -> ExchangeDocument:
     return doc
 
 
+# the languages a file may bring
+
+
+def check_languages(doc: ExchangeDocument, *, source_locale: str, locales) -> None:
+    """Refuse a file that would write into a language the site does not publish, into the
+    article's own language, or that was translated from another language than the article's."""
+    if doc.target_locale not in locales:
+        raise ExchangeError(
+            _l("This file translates into “%(code)s”, a language this site does not publish in.",
+               code=doc.target_locale),
+            {"target": doc.target_locale},
+        )
+    if doc.target_locale == source_locale:
+        raise ExchangeError(
+            _l("This file translates into %(language)s, the language the article was written "
+               "in; an import never replaces the original.",
+               language=language_name(doc.target_locale)),
+            {"target": doc.target_locale},
+        )
+    if doc.source_locale != source_locale:
+        raise ExchangeError(
+            _l("This file translates from %(file)s, but the article was written in %(source)s.",
+               file=language_name(doc.source_locale), source=language_name(source_locale)),
+            {"file": doc.source_locale, "current": source_locale},
+        )
+
+
 # comparing with the article as it is now
 
 

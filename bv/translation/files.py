@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 from bv.articles import service
 from bv.articles.models import Article
+from bv.extensions import db
+from bv.i18n import LOCALES
 from bv.translation import review, sync
 from bv.translation import segments as seg
 from bv.translation.exchange import (
     ExchangeDocument,
     ExchangeUnit,
     Mismatch,
+    check_languages,
     compare,
     export_po,
     export_xliff,
@@ -79,8 +84,10 @@ class ImportReport:
 
 
 def check(article: Article, locale: str, data: bytes, filename: str) -> tuple[ExchangeDocument, ImportReport]:
-    """Parse a file and compare it with the article now (ExchangeError for unreadable files)."""
+    """Parse a file and compare it with the article now (ExchangeError for unreadable files
+    and for files in languages this article cannot take)."""
     doc = parse(data, filename)
+    check_languages(doc, source_locale=article.source_locale, locales=LOCALES)
     current = document_for(article, locale)
     report = ImportReport(
         mismatches=compare(
@@ -98,11 +105,17 @@ def check(article: Article, locale: str, data: bytes, filename: str) -> tuple[Ex
 
 
 def import_file(article: Article, locale: str, data: bytes, filename: str, *, user) -> ImportReport:
-    """Apply a file unless a blocking mismatch is found; then nothing changes."""
+    """Apply a file unless a blocking mismatch is found; then nothing changes.
+
+    Besides the mismatches of check(), a file is refused when it has no translated segment,
+    when a segment is longer than its field holds, or when the editor would refuse the save
+    (no headline, segments emptied in a translation under review).
+    """
     doc, report = check(article, locale, data, filename)
     if report.blocked:
         return report
     current = {u.key: u for u in document_for(article, locale).units}
+    kinds = {s.key: s.kind for s in sync.source_segments(article)}
     texts, reviewed, made_from = {}, set(), {}
     for unit in doc.units:
         if unit.key not in current or not unit.target.strip():
@@ -113,15 +126,37 @@ def import_file(article: Article, locale: str, data: bytes, filename: str, *, us
         if seg.normalize_text(unit.source) != seg.normalize_text(current[unit.key].source):
             made_from[unit.key] = unit.source
             reviewed.discard(unit.key)
-    review.save_review(
-        article,
-        locale,
-        texts,
-        reviewed,
-        user=user,
-        expected_revision=doc.translation_version,
-        made_from=made_from,
-        note=f"imported {filename}"[:300],
-    )
+    if not texts:
+        report.mismatches.insert(0, Mismatch(
+            "empty", _l("The file has no translated segments."), True, {}))
+        return report
+    long = {
+        key: {"length": len(text), "max": review.max_length(kinds[key])}
+        for key, text in texts.items()
+        if review.too_long(kinds[key], text)
+    }
+    if long:
+        report.mismatches.insert(0, Mismatch(
+            "too_long",
+            _l("Segments longer than their field allows: %(keys)s.",
+               keys=", ".join(f"{key} ({v['length']}/{v['max']})" for key, v in long.items())),
+            True, {"keys": long},
+        ))
+        return report
+    try:
+        review.save_review(
+            article,
+            locale,
+            texts,
+            reviewed,
+            user=user,
+            expected_revision=doc.translation_version,
+            made_from=made_from,
+            note=f"imported {filename}"[:300],
+        )
+    except review.ReviewError as error:
+        db.session.rollback()
+        report.mismatches.insert(0, Mismatch(error.code, error.message, True, {"keys": error.keys}))
+        return report
     report.imported = len(texts)
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -12,6 +13,7 @@ from bv.articles.diffing import Change, word_diff
 from bv.articles.models import Article, ArticleTranslation
 from bv.database import utcnow
 from bv.extensions import db
+from bv.newsroom.forms import ALT_MAX, BODY_MAX, CAPTION_MAX, HEADLINE_MAX, LEDE_MAX
 from bv.translation import segments as seg
 from bv.translation import sync
 from bv.translation.checks import Problem, run_checks
@@ -19,7 +21,12 @@ from bv.translation.glossary import terms_for
 from bv.translation.memory import fuzzy_matches, remember_many
 from bv.translation.models import Segment, TranslatedSegment
 
+# one body block (paragraph, list item, ...); the whole body is held to BODY_MAX
 MAX_SEGMENT_LENGTH = 10_000
+# the article form's limits: a field holds as much in the segment editor as in the form
+MAX_LENGTHS = {"headline": HEADLINE_MAX, "lede": LEDE_MAX, "caption": CAPTION_MAX, "alt": ALT_MAX}
+# nothing in these may be emptied: readers see them, or an editor is about to
+GUARDED_STATUSES = ("in_review", "approved", "published")
 KIND_LABELS = {
     "headline": _l("Headline"),
     "lede": _l("Lede"),
@@ -30,6 +37,29 @@ KIND_LABELS = {
     "caption": _l("Image caption"),
     "alt": _l("Image description (alt text)"),
 }
+
+
+def max_length(kind: str) -> int:
+    """The most characters a segment of this kind may hold."""
+    return MAX_LENGTHS.get(kind, MAX_SEGMENT_LENGTH)
+
+
+def too_long(kind: str, text: str) -> Problem | None:
+    """A blocking problem when the text does not fit its field."""
+    limit = max_length(kind)
+    if len(text or "") <= limit:
+        return None
+    message = _l("This segment has %(length)s characters; at most %(max)s fit.",
+                 length=len(text), max=limit)
+    return Problem("too_long", message, True, {"length": len(text), "max": limit})
+
+
+# shown in the segment editor and reported by the approval gate
+BODY_MISMATCH = _l(
+    "The body of this translation does not match its segments: it was edited as a whole text "
+    "with other paragraphs than the original, or the original lost paragraphs since. The "
+    "segments below do not show that text; saving here replaces the body with them."
+)
 
 
 @dataclass
@@ -43,10 +73,21 @@ class Row:
     source_diff: list[Change] | None
     problems: list[Problem] = field(default_factory=list)
     matches: list = field(default_factory=list)
+    # the reviewed box as the person left it in a form that was refused, None otherwise
+    ticked: bool | None = None
 
     @property
     def reviewed(self) -> bool:
         return bool(self.target and self.target.reviewed and not self.stale)
+
+    @property
+    def checked(self) -> bool:
+        """Whether the reviewed box shows ticked."""
+        return self.reviewed if self.ticked is None else self.ticked
+
+    @property
+    def max_length(self) -> int:
+        return max_length(self.source.kind)
 
 
 def rows_for(
@@ -54,9 +95,14 @@ def rows_for(
     locale: str,
     *,
     submitted: dict[str, str] | None = None,
+    ticked: set[str] | None = None,
     with_matches: bool = True,
 ) -> list[Row]:
-    """Source beside target for every segment, with staleness, checks and memory matches."""
+    """Source beside target for every segment, with staleness, checks and memory matches.
+
+    `submitted` and `ticked` are a refused form's texts and reviewed boxes, shown instead of
+    the stored ones so nothing typed is lost.
+    """
     translation = article.translation(locale)
     done = sync.translated_segments(translation) if translation else {}
     glossary = terms_for(article.source_locale, locale)
@@ -78,6 +124,11 @@ def rows_for(
             target_locale=locale,
             glossary=glossary,
         )
+        overflow = too_long(source.kind, text)
+        if overflow is not None:
+            row.problems.insert(0, overflow)
+        if ticked is not None:
+            row.ticked = source.key in ticked
         if with_matches and (stale or not text.strip()):
             row.matches = fuzzy_matches(article.source_locale, locale, source.source_text)
         rows.append(row)
@@ -89,8 +140,88 @@ def progress_of(rows: list[Row]) -> tuple[int, int]:
     return sum(1 for r in rows if r.reviewed), len(rows)
 
 
-class SegmentTooLong(ValueError):
-    """A submitted segment is over the limit."""
+class ReviewError(ValueError):
+    """A save refused before anything is written; `message` is for the person, `keys` names
+    the segments concerned and `code` says which rule (for callers with their own wording)."""
+
+    code = "invalid"
+
+    def __init__(self, message, keys: list[str] | None = None):
+        self.message = message
+        self.keys = list(keys or [])
+        super().__init__(f"{self.code}: {', '.join(self.keys)}")
+
+
+class SegmentTooLong(ReviewError):
+    """Segments longer than their field holds (headline, alt text, caption, a body block)."""
+
+    code = "too_long"
+
+
+class BodyTooLong(ReviewError):
+    """The assembled body would be longer than the article form allows."""
+
+    code = "body_too_long"
+
+
+class EmptyHeadline(ReviewError):
+    """A translation needs a headline."""
+
+    code = "empty_headline"
+
+
+class EmptiedSegments(ReviewError):
+    """Segments that had text emptied in a translation in review, approved or published."""
+
+    code = "emptied"
+
+
+def validate(
+    translation: ArticleTranslation | None,
+    sources: list[Segment],
+    done: dict[str, TranslatedSegment],
+    texts: dict[str, str],
+    final: dict[str, str],
+) -> None:
+    """Raise a ReviewError for a save that must not happen; nothing is written before this."""
+    long = [s.key for s in sources if s.key in texts and too_long(s.kind, texts[s.key])]
+    if long:
+        raise SegmentTooLong(
+            ngettext(
+                "%(num)s segment is longer than its field allows; it is marked below. "
+                "Nothing was saved.",
+                "%(num)s segments are longer than their fields allow; they are marked below. "
+                "Nothing was saved.",
+                len(long),
+            ),
+            long,
+        )
+    if any(s.kind == "headline" for s in sources) and not final.get("headline", "").strip():
+        raise EmptyHeadline(
+            _("A translation needs a headline. Nothing was saved."), ["headline"]
+        )
+    if translation is not None and translation.status in GUARDED_STATUSES:
+        emptied = [
+            s.key
+            for s in sources
+            if s.key in texts
+            and not texts[s.key].strip()
+            and s.key in done
+            and done[s.key].target_text.strip()
+        ]
+        if emptied:
+            raise EmptiedSegments(
+                ngettext(
+                    "%(num)s segment was emptied. A translation in review, approved or "
+                    "published cannot lose text this way; write a translation or return it "
+                    "to draft first. Nothing was saved.",
+                    "%(num)s segments were emptied. A translation in review, approved or "
+                    "published cannot lose text this way; write a translation or return it "
+                    "to draft first. Nothing was saved.",
+                    len(emptied),
+                ),
+                emptied,
+            )
 
 
 def save_review(
@@ -106,24 +237,30 @@ def save_review(
 ) -> ArticleTranslation:
     """Store the translator's segments and the assembled version in one commit.
 
-    A segment counts as made from the current source once the translator edits it or ticks
-    it reviewed; an untouched stale segment stays stale. `made_from` names, per key, an older
-    source text a segment was translated from (an imported file), so it stays outdated.
+    Only the keys in `texts` change; every other segment keeps its text. A segment counts as
+    made from the current source once the translator edits it or ticks it reviewed; an
+    untouched stale segment stays stale. `made_from` names, per key, an older source text a
+    segment was translated from (an imported file), so it stays outdated. A ReviewError
+    (too long, no headline, emptied segments) is raised before anything is written.
     """
     translation = article.translation(locale)
     if translation is not None and expected_revision is not None:
         if service.latest_revision_number(translation) != expected_revision:
             raise service.EditConflict(translation, texts)
-    for text in texts.values():
-        if len(text) > MAX_SEGMENT_LENGTH:
-            raise SegmentTooLong()
     sources = sync.source_segments(article)
     done = sync.translated_segments(translation) if translation else {}
     final = {}
     for source in sources:
         row = done.get(source.key)
         final[source.key] = texts.get(source.key, row.target_text if row else "")
+    validate(translation, sources, done, texts, final)
     values = seg.assemble(sync.source_skeleton(article), final)
+    if len(values["body"]) > BODY_MAX:
+        raise BodyTooLong(
+            _("The body would be longer than %(max)s characters. Nothing was saved.",
+              max=BODY_MAX),
+            [s.key for s in sources if s.kind in seg.BODY_KINDS],
+        )
     translation = service.save_translation(
         article,
         locale,
@@ -140,7 +277,8 @@ def save_review(
         row = done.get(source.key)
         new_text = final[source.key]
         changed = row is None or seg.normalize_text(row.target_text) != seg.normalize_text(new_text)
-        ticked = source.key in reviewed
+        # a box without its text (a partial form) changes nothing
+        ticked = source.key in reviewed and source.key in texts
         if row is None:
             if not new_text.strip() and not ticked:
                 continue
@@ -172,12 +310,15 @@ def save_review(
 
 
 def approval_problems(translation: ArticleTranslation) -> list[str]:
-    """Why a translation may not be approved yet: unreviewed, stale or failing segments."""
+    """Why a translation may not be approved yet: unreviewed, stale or failing segments, or a
+    body that its segments do not hold."""
     article = translation.article
     if translation.locale == article.source_locale:
         return []
     rows = rows_for(article, translation.locale, with_matches=False)
     problems = []
+    if sync.body_mismatch(translation):
+        problems.append(str(BODY_MISMATCH))
     reviewed, total = progress_of(rows)
     if reviewed < total:
         problems.append(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from bv.articles.models import Article, ArticleTranslation
 from bv.database import utcnow
@@ -13,6 +14,9 @@ from bv.translation import segments as seg
 from bv.translation.models import Segment, TranslatedSegment
 
 TEXT_FIELDS = ("headline", "lede", "body", "image_caption", "image_alt")
+# session.info key: per article, the keys a (non-minor) source save changed or added, until
+# refresh_outdated() has said which translations to tell
+SOURCE_MOVED = "bv_source_moved"
 
 
 @dataclass
@@ -106,8 +110,18 @@ def sync_source(article: Article, *, minor: bool = False) -> SourceChange:
         db.session.delete(row)
     if minor and old_hashes:
         _carry_over(article, old_hashes)
+    # a minor edit tells only translations it makes stale (see refresh_outdated)
+    moved = set() if minor else set(change.changed) | set(change.added)
+    if moved:
+        db.session.info.setdefault(SOURCE_MOVED, {})[article.id] = moved
     db.session.flush()
     return change
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_moves(session):
+    session.info.pop(SOURCE_MOVED, None)
 
 
 def _carry_over(article: Article, old_hashes: dict) -> None:
@@ -148,54 +162,89 @@ def stale_keys(translation: ArticleTranslation, sources: list[Segment] | None = 
 
 
 def refresh_outdated(article: Article) -> list[ArticleTranslation]:
-    """Set or clear outdated_since on every translation; returns those that just went stale."""
+    """Set or clear outdated_since on every translation; returns those whose translators should
+    hear about the source save just synced.
+
+    That is every translation that just went stale, and every one already outdated that the
+    save changed again (a segment of it changed or was added), unless the save was a minor
+    edit. Each source save is reported once: a later call in the same
+    transaction (after a target save, say) returns only translations that just went stale.
+    """
     sources = source_segments(article)
-    newly = []
+    moved = db.session.info.get(SOURCE_MOVED, {}).pop(article.id, set())
+    told = []
     for translation in article.translations:
         if translation.locale == article.source_locale:
             continue
         stale = stale_keys(translation, sources)
         if stale and translation.outdated_since is None:
             translation.outdated_since = utcnow()
-            newly.append(translation)
+            told.append(translation)
+        elif stale and moved.intersection(stale):
+            told.append(translation)
         elif not stale and translation.outdated_since is not None:
             translation.outdated_since = None
-    return newly
+    return told
+
+
+def _body_blocks(body: str) -> list[tuple[str, str]]:
+    return [(s.kind, s.text) for s in seg.split({"body": body or ""})]
+
+
+def body_mismatch(translation: ArticleTranslation) -> bool:
+    """True when the version's body is not what its segments put together.
+
+    It happens when the body was edited as a whole text with other blocks than the source (the
+    segments could not take it over) or when the source lost blocks since; either way the
+    segment editor does not show the text readers would get, so approval must wait.
+    """
+    article = translation.article
+    if translation.locale == article.source_locale or article.source is None:
+        return False
+    skeleton = source_skeleton(article)
+    done = translated_segments(translation)
+    texts = {key: done[key].target_text if key in done else "" for key in skeleton.sources}
+    assembled = seg.assemble(skeleton, texts)
+    return _body_blocks(assembled["body"]) != _body_blocks(translation.body)
 
 
 def adopt(translation: ArticleTranslation, *, reviewed: bool, user=None) -> int:
-    """Align a whole-text translation with the source's segments, block by block.
+    """Align a whole-text translation with the source's segments.
 
     Used when a translation is written outside the segment editor (the plain form, demo
-    content). Segments whose text did not change keep the source hash they were made from;
-    changed ones count as made from the current source. Returns how many were aligned; 0 when
-    the structures differ (then the segment editor starts from the source).
+    content). Headline, lede, caption and alt text are always taken over; the body block by
+    block when its blocks have the same kinds as the source's, otherwise not at all (see
+    body_mismatch()). Segments whose text did not change keep their source hash and reviewed
+    mark; changed ones count as made from the current source and are reviewed only when
+    `reviewed` says so. Returns how many segments were aligned.
     """
     article = translation.article
     sources = source_segments(article)
     target = seg.split(values_of(translation))
-    if [s.kind for s in sources] != [t.kind for t in target]:
-        return 0
+    fields = {t.key: t.text for t in target if t.kind not in seg.BODY_KINDS}
+    pairs = [(s, fields.get(s.key, "")) for s in sources if s.kind not in seg.BODY_KINDS]
+    source_body = [s for s in sources if s.kind in seg.BODY_KINDS]
+    target_body = [t for t in target if t.kind in seg.BODY_KINDS]
+    if [s.kind for s in source_body] == [t.kind for t in target_body]:
+        pairs.extend((s, t.text) for s, t in zip(source_body, target_body, strict=True))
     existing = translated_segments(translation)
     now = utcnow()
-    for source, piece in zip(sources, target, strict=True):
+    for source, text in pairs:
         row = existing.get(source.key)
         if row is None:
-            row = TranslatedSegment(
-                translation_id=translation.id,
-                key=source.key,
-                origin="human",
-                reviewed=reviewed,
-            )
+            if not text:
+                continue
+            row = TranslatedSegment(translation_id=translation.id, key=source.key)
             db.session.add(row)
-        elif seg.normalize_text(row.target_text) == seg.normalize_text(piece.text):
+        elif seg.normalize_text(row.target_text) == seg.normalize_text(text):
             continue
-        row.target_text = piece.text
+        row.target_text = text
         row.source_hash = source.source_hash
         row.source_text = source.source_text
         row.origin = "human"
-        row.reviewed = reviewed or row.reviewed
+        # a changed text is reviewed only when this save says so
+        row.reviewed = reviewed
         row.updated_at = now
         row.updated_by_id = getattr(user, "id", None)
     db.session.flush()
-    return len(sources)
+    return len(pairs)

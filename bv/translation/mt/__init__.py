@@ -23,10 +23,18 @@ Configuration (Flask config keys; set them as BV_<KEY> in the environment):
 | MICROSOFT_API_KEY, MICROSOFT_REGION, MICROSOFT_URL | - | Azure AI Translator |
 | LIBRETRANSLATE_URL, LIBRETRANSLATE_API_KEY, LIBRETRANSLATE_MAX_CHARS | -, -, 5000 | |
 | DEEPL_API_KEY, DEEPL_SERVER_URL, DEEPL_ENGLISH | -, -, "EN-GB" | |
+| MT_JOB_STALE_MINUTES | 15 | a draft job with no progress for this long counts as failed |
 """
 
 from bv.translation.mt.base import Provider, Usage
-from bv.translation.mt.chain import MTResult, build_chain, run_chain, translate_segments
+from bv.translation.mt.chain import (
+    MTResult,
+    ProviderChoice,
+    build_chain,
+    provider_choices,
+    run_chain,
+    translate_segments,
+)
 from bv.translation.mt.errors import (
     AllProvidersFailed,
     MTAuthError,
@@ -67,10 +75,12 @@ __all__ = [
     "PlaceholderError",
     "Protector",
     "Provider",
+    "ProviderChoice",
     "Settings",
     "TranslationCancelled",
     "Usage",
     "build_chain",
+    "provider_choices",
     "run_chain",
     "translate_segments",
 ]

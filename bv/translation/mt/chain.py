@@ -83,6 +83,39 @@ def build_chain(settings: Settings, source: str, target: str, usage: Usage,
     return providers, errors
 
 
+@dataclass
+class ProviderChoice:
+    """A provider as the newsroom offers it: usable now, or why not (a lazy message)."""
+
+    name: str
+    label: str
+    problem: object | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.problem is None
+
+
+def provider_choices(config: Mapping, source: str, target: str) -> list[ProviderChoice]:
+    """Every known provider, with the reason it cannot translate this pair now (not configured,
+    or neither the pair nor a pivot through MT_PIVOT_LOCALE supported)."""
+    settings = Settings.from_config(config)
+    pivot = settings.pivot if settings.pivot not in (source, target) else None
+    choices = []
+    for name, cls in PROVIDERS.items():
+        try:
+            provider = cls(settings, Usage())
+        except MTNotConfigured as exc:
+            choices.append(ProviderChoice(name, cls.label, exc.message))
+            continue
+        direct = provider.supports(source, target)
+        pivots = bool(pivot) and provider.supports(source, pivot) and provider.supports(pivot, target)
+        problem = None if direct or pivots else MTUnsupportedLanguage(
+            cls.label, source, target, provider=name).message
+        choices.append(ProviderChoice(name, cls.label, problem))
+    return choices
+
+
 def run_chain(
     segments: Sequence[str],
     source: str,
@@ -99,7 +132,7 @@ def run_chain(
         raise ValueError("source and target locale are the same")
     settings = Settings.from_config(config if config is not None else current_app.config)
     usage = usage if usage is not None else Usage()
-    protected = Protector(glossary).protect_all(list(segments))
+    protected = Protector(glossary, locale=source).protect_all(list(segments))
     results: dict[int, MTResult] = {}
     failures: dict[int, MTResult] = {}
 

@@ -170,21 +170,55 @@ def _literal(chunk: str, markup: str) -> str:
     return chunk
 
 
-class Protector:
-    """Turns segments into Protected ones; numbers are unique across everything it protects."""
+# a final vowel that inflection replaces (Tetovë → Tetovës, Тетово → тетовските)
+_STEM_VOWELS = "aeiouëyаеиоу"
+_MAX_ENDING = 6
 
-    def __init__(self, glossary: Iterable[GlossaryLike] = ()):
+
+def term_regex(term: str, locale: str | None) -> str:
+    """A term as a regular expression (no word boundaries) that tolerates inflection in sq and mk.
+
+    The stem is the word without a final vowel, followed by at most six more letters, so
+    "Tetovë" matches "Tetovës" and "Tetova" but not "tetor", and "Shkup" not "shkarkuar".
+    English allows a plural or possessive ending; no locale means the term exactly as written.
+    """
+    parts = []
+    for word in term.split():
+        if locale in ("sq", "mk"):
+            stem = word[:-1] if len(word) > 3 and word[-1].lower() in _STEM_VOWELS else word
+            parts.append(re.escape(stem) + r"[^\W\d_]{0," + str(_MAX_ENDING) + "}")
+        else:
+            parts.append(re.escape(word))
+    tail = r"(?:'s|’s|s|es)?" if locale == "en" else ""
+    return r"\s+".join(parts) + tail
+
+
+def term_pattern(term: str, locale: str | None) -> re.Pattern:
+    """term_regex() as whole words, any case: the one matching rule of drafting and checks."""
+    return re.compile(r"(?<!\w)" + term_regex(term, locale) + r"(?!\w)", re.IGNORECASE)
+
+
+class Protector:
+    """Turns segments into Protected ones; numbers are unique across everything it protects.
+
+    With `locale` (the source language), glossary terms match their inflected forms the way the
+    review check does (term_pattern); without it, only as written.
+    """
+
+    def __init__(self, glossary: Iterable[GlossaryLike] = (), locale: str | None = None):
         self._ids = itertools.count(1)
         self._rules: dict[str, GlossaryLike] = {}
         for rule in glossary:
             term = (rule.term or "").strip()
             if term and (rule.do_not_translate or rule.translation):
                 self._rules[term.casefold()] = rule
-        terms = sorted(self._rules, key=len, reverse=True)
+        # longest terms first: they win over shorter overlaps at the same position
+        self._order = sorted(self._rules, key=len, reverse=True)
+        alternatives = "|".join(
+            f"(?P<g{i}>{term_regex(term, locale)})" for i, term in enumerate(self._order)
+        )
         self._terms = (
-            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(t) for t in terms) + r")(?!\w)",
-                       re.I)
-            if terms else None
+            re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.I) if self._order else None
         )
 
     def protect(self, text: str) -> Protected:
@@ -244,7 +278,7 @@ class Protector:
         for m in self._terms.finditer(text):
             parts.append(text[pos:m.start()])
             found = m.group(0)
-            rule = self._rules[found.casefold()]
+            rule = self._rules[self._order[int(m.lastgroup[1:])]]
             if rule.do_not_translate or not rule.translation:
                 value = found
             else:

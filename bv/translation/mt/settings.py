@@ -33,6 +33,8 @@ DEFAULTS: dict[str, object] = {
     "DEEPL_API_KEY": None,
     "DEEPL_SERVER_URL": None,  # the deepl client picks api or api-free from the key
     "DEEPL_ENGLISH": "EN-GB",  # DeepL wants EN-GB or EN-US as a target
+    # a machine-draft job with no progress for this long is taken as dead, so a new one can run
+    "MT_JOB_STALE_MINUTES": 15,
 }
 
 
@@ -66,6 +68,10 @@ class Settings:
         """Seconds to wait before retry number `attempt` (0-based)."""
         base = float(self.get("MT_BACKOFF"))
         return min(base * (2**attempt), float(self.get("MT_BACKOFF_MAX")))
+
+    @property
+    def job_stale_minutes(self) -> float:
+        return max(1.0, float(self.get("MT_JOB_STALE_MINUTES")))
 
     @property
     def pivot(self) -> str | None:
