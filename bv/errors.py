@@ -73,8 +73,13 @@ def render_http_error(error: HTTPException):
     code = error.code or 500
     template = "errors/404.html" if code == 404 else "errors/4xx.html"
     try:
+        from bv.site.views import load_error_page_context
+
+        lang = current_language()
+        # unknown languages and routes never reach the site's before_request
+        load_error_page_context(lang)
         return render_template(
-            template, error=error, code=code, lang=current_language(), switch_target={}
+            template, error=error, code=code, lang=lang, switch_target={}
         ), code
     except Exception:  # the error page itself must not fail
         current_app.logger.exception("error page failed")
@@ -87,9 +92,12 @@ def render_server_error(error: Exception):
     current_app.logger.error("unhandled error on %s", request.path, exc_info=original)
     db.session.rollback()
     try:
-        return render_template(
-            "errors/500.html", lang=current_language(), switch_target={}
-        ), 500
+        from bv.site.views import load_error_page_context
+
+        lang = current_language()
+        # the rollback expired whatever the view loaded: load the menu again, or go without
+        load_error_page_context(lang, fresh=True)
+        return render_template("errors/500.html", lang=lang, switch_target={}), 500
     except Exception:
         current_app.logger.exception("500 page failed")
         return FALLBACK_500, 500

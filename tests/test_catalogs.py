@@ -50,3 +50,26 @@ def test_check_catches_every_kind_of_broken_entry(tmp_path):
 def test_catalog_files_exist_for_required_locales():
     for locale in catalogs.REQUIRED:
         assert (catalogs.TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").exists()
+
+
+def _write_plural(tmp_path: Path, locale: str, singular: str, plural: str) -> Path:
+    catalog = Catalog(locale=locale)
+    catalog.add(("%(num)s article", "%(num)s articles"), (singular, plural))
+    path = tmp_path / f"{locale}-plural.po"
+    with path.open("wb") as f:
+        write_po(f, catalog)
+    return path
+
+
+def test_only_the_singular_may_leave_out_the_number(tmp_path):
+    # "one article" in the singular is fine
+    fine = _write_plural(tmp_path, "mk", "еден напис", "%(num)s написи")
+    assert catalogs.check_catalog(fine, "mk") == []
+    # the plural form without its number would print "написи" for 5 articles
+    broken = _write_plural(tmp_path, "mk", "%(num)s напис", "написи")
+    problems = catalogs.check_catalog(broken, "mk")
+    assert len(problems) == 1
+    assert "'%(num)s article' msgstr[1] placeholders" in problems[0]
+    # and no form may bring in a placeholder the English does not have
+    extra = _write_plural(tmp_path, "sq", "%(num)s artikull", "%(num)s artikuj nga %(name)s")
+    assert len(catalogs.check_catalog(extra, "sq")) == 1

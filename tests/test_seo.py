@@ -30,7 +30,8 @@ def _published(app):
 
 
 def _fetch(client, url):
-    response = client.get(urlparse(url).path)
+    parts = urlparse(url)
+    response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
     assert response.status_code == 200, url
     return parse_page(response.get_data(as_text=True))
 
@@ -146,3 +147,110 @@ def test_public_pages_revalidate_with_etags(demo_app, demo_client):
     assert again.status_code == 304 and again.data == b""
     switched = demo_client.get(f"/{locale}/switch?article=1")
     assert "ETag" not in switched.headers, "redirects that set the language cookie are never cached"
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "description"),
+    [
+        ("sq", "BalkanView: lajme në shqip", "Lajme nga Tetova dhe rajoni"),
+        ("mk", "BalkanView: вести на македонски", "Вести од Тетово и регионот"),
+        ("en", "BalkanView: news in English", "News from Tetovo and the region"),
+    ],
+)
+def test_rss_channel_is_in_its_language_and_names_itself(client, lang, title, description):
+    channel = ET.fromstring(client.get(f"/{lang}/feed.xml").data).find("channel")
+    assert channel.findtext("title") == title
+    # no tagline saved: the description comes from the catalog
+    assert channel.findtext("description") == description
+    (self_link,) = [x for x in channel.findall(f"{ATOM}link") if x.get("rel") == "self"]
+    assert self_link.get("href") == f"{BASE}/{lang}/feed.xml"
+    assert self_link.get("type") == "application/rss+xml"
+
+
+FEED_MAX = 4
+
+
+def test_feed_and_sitemap_query_counts_are_fixed(demo_app, demo_client, count_queries):
+    counts = {}
+    for url in [f"/{lang}/feed.xml" for lang in LOCALES]:
+        with count_queries(demo_app) as counter:
+            assert demo_client.get(url).status_code == 200
+        counts[url] = counter.count
+    # the languages' feeds carry different categories; none may cost a query of its own
+    assert len(set(counts.values())) == 1 and max(counts.values()) <= FEED_MAX, counts
+    for url, most in (("/sitemap.xml", 2), ("/news-sitemap.xml", 1)):
+        with count_queries(demo_app) as counter:
+            assert demo_client.get(url).status_code == 200
+        assert counter.count <= most, (url, counter.statements)
+
+
+def test_about_page_hreflang_has_x_default_and_is_reciprocal(demo_client):
+    pages = {lang: _fetch(demo_client, f"{BASE}/{lang}/about") for lang in LOCALES}
+    expected = {lang: f"{BASE}/{lang}/about" for lang in LOCALES}
+    expected["x-default"] = f"{BASE}/sq/about"
+    for lang, page in pages.items():
+        assert page.canonical == f"{BASE}/{lang}/about"
+        assert page.hreflang == expected
+
+
+def test_category_hreflang_has_x_default_and_is_reciprocal(demo_client):
+    page = _fetch(demo_client, f"{BASE}/en/c/local/")
+    alternates = page.hreflang
+    assert alternates["x-default"] == f"{BASE}/sq/c/lokale/"
+    assert alternates["en"] == page.canonical == f"{BASE}/en/c/local/"
+    for code, url in alternates.items():
+        assert _fetch(demo_client, url).hreflang == alternates, code
+
+
+@pytest.fixture(scope="module")
+def paged_app(tmp_path_factory, migrated_template):
+    """The demo with four articles a page: local news has two pages in en and mk, one in sq."""
+    from bv import demo
+    from tests.conftest import fresh_app
+
+    with fresh_app(tmp_path_factory.mktemp("paged"), migrated_template, PER_PAGE=4) as app:
+        with app.app_context():
+            demo.load()
+        yield app
+
+
+def test_category_page_two_lists_page_two_in_every_language_that_has_one(paged_app):
+    client = paged_app.test_client()
+    assert client.get("/sq/c/lokale/?page=2").status_code == 404, "the premise of this test"
+    pages = {
+        "en": _fetch(client, f"{BASE}/en/c/local/?page=2"),
+        "mk": _fetch(client, f"{BASE}/mk/c/lokalno/?page=2"),
+    }
+    expected = {
+        "mk": f"{BASE}/mk/c/lokalno/?page=2",
+        "en": f"{BASE}/en/c/local/?page=2",
+        # no sq page 2, so the first language that has one
+        "x-default": f"{BASE}/mk/c/lokalno/?page=2",
+    }
+    for lang, page in pages.items():
+        assert page.canonical == expected[lang], "the page lists itself"
+        assert page.hreflang == expected
+
+
+def test_pager_goes_back_to_the_canonical_first_page(paged_app):
+    client = paged_app.test_client()
+    page = parse_page(client.get("/en/c/local/?page=2").get_data(as_text=True))
+    newer = next(a["href"] for a in page.anchors if a.get("rel") == "prev")
+    assert newer == "/en/c/local/"
+    first = parse_page(client.get(newer).get_data(as_text=True))
+    assert first.canonical == f"{BASE}/en/c/local/"
+    older = next(a["href"] for a in first.anchors if a.get("rel") == "next")
+    assert older == "/en/c/local/?page=2"
+
+
+def test_category_page_query_count_with_pages(paged_app, count_queries):
+    client = paged_app.test_client()
+    counts = set()
+    for url in ("/en/c/local/", "/en/c/local/?page=2", "/sq/c/lokale/", "/mk/c/kultura/"):
+        with count_queries(paged_app) as counter:
+            assert client.get(url).status_code == 200
+        counts.add(counter.count)
+    assert counts == {6}, counts

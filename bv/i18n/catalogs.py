@@ -79,10 +79,13 @@ def check_catalog(path: Path, locale: str) -> list[str]:
         wanted = {m.group(0) for m in PLACEHOLDER.finditer(ids[-1])} | {
             m.group(0) for m in PLACEHOLDER.finditer(ids[0])
         }
-        for s in strings:
+        for index, s in enumerate(strings):
             found = {m.group(0) for m in PLACEHOLDER.finditer(s)}
-            if found != wanted and not (found <= wanted and len(ids) > 1):
-                problems.append(f"{label} placeholders {sorted(found)} != {sorted(wanted)}")
+            # only the singular may leave the number out ("one article"); other forms never
+            singular = len(ids) > 1 and index == 0
+            if found != wanted and not (singular and found <= wanted):
+                form = f" msgstr[{index}]" if len(ids) > 1 else ""
+                problems.append(f"{label}{form} placeholders {sorted(found)} != {sorted(wanted)}")
         if any(s == i for s in strings for i in ids) and ids[0] not in SAME_ALLOWED:
             problems.append(f"{label} is copied from English")
         letters = PLACEHOLDER.sub("", strings[0])

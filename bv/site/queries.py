@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, load_only, selectinload
 
 from bv.articles.models import Article, ArticleTranslation, Category, CategoryName, SlugRedirect
 from bv.extensions import db
+from bv.i18n import LOCALES
 
 
 def _published(locale: str):
@@ -65,14 +66,27 @@ def category_by_slug(locale: str, slug: str) -> CategoryName | None:
     )
 
 
-def category_page(locale: str, category_id: int, page: int, per_page: int):
-    """One page of a category's published versions."""
+def category_counts(category_id: int) -> dict[str, int]:
+    """How many published versions a category has in each locale, in one query."""
+    rows = db.session.execute(
+        select(ArticleTranslation.locale, func.count())
+        .join(ArticleTranslation.article)
+        .where(Article.category_id == category_id, ArticleTranslation.status == "published")
+        .group_by(ArticleTranslation.locale)
+    )
+    return {locale: count for locale, count in rows}
+
+
+def category_page(locale: str, category_id: int, page: int, per_page: int, total: int):
+    """One page of a category's published versions; the total comes from category_counts."""
     stmt = (
         _published(locale)
         .where(Article.category_id == category_id)
         .order_by(ArticleTranslation.published_at.desc())
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=True, count=True)
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=True, count=False)
+    pagination.total = total
+    return pagination
 
 
 SIBLING_COLUMNS = (
@@ -129,13 +143,18 @@ def related(translation: ArticleTranslation, limit: int = 4) -> list[ArticleTran
     return list(db.session.scalars(stmt).unique())
 
 
-def article_with_versions(article_id: int) -> Article | None:
-    """An article and all its language versions, for the switcher and fallback notice."""
-    return db.session.scalar(
-        select(Article)
-        .where(Article.id == article_id)
-        .options(selectinload(Article.translations))
+def published_versions(article_id: int) -> list[ArticleTranslation]:
+    """An article's published language versions, for the switcher and the fallback notice."""
+    stmt = (
+        select(ArticleTranslation)
+        .where(
+            ArticleTranslation.article_id == article_id,
+            ArticleTranslation.status == "published",
+        )
+        .options(load_only(*SIBLING_COLUMNS))
     )
+    versions = db.session.scalars(stmt).all()
+    return sorted(versions, key=lambda t: LOCALES.index(t.locale))
 
 
 def search(locale: str, text: str, page: int, per_page: int):

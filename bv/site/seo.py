@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from bv.database import utcnow
 from bv.extensions import db
-from bv.i18n import LOCALES
+from bv.i18n import LANGUAGE_NAMES, LOCALES
 from bv.settings import settings_for
 from bv.site import queries
 from bv.site.urls import absolute_url, article_url, fill_lang_code, pop_lang_code
@@ -32,11 +32,18 @@ def rss():
     lang = g.lang_code
     settings = settings_for(lang)
     feed = FeedGenerator()
-    feed.title(current_app.config["SITE_NAME"])
+    feed.title(
+        _("%(site)s: news in %(language)s", site=current_app.config["SITE_NAME"],
+          language=LANGUAGE_NAMES[lang])
+    )
     feed.link(href=absolute_url("site.home"), rel="alternate")
+    # feedgen writes rel="self" as the atom:link feed readers use to find the feed again
+    feed.link(href=absolute_url("feeds.rss"), rel="self", type="application/rss+xml")
     feed.description(settings.get("tagline") or _("News from Tetovo and the region"))
     feed.language(lang)
     feed.lastBuildDate(utcnow())
+    # every category with its names in two queries, instead of one lazy load per category
+    categories = {c.id: c for c in queries.categories()}
     items = queries.latest(lang, FEED_SIZE)
     # feedgen prepends entries, so add the oldest first
     for translation in reversed(items):
@@ -48,8 +55,9 @@ def rss():
         entry.link(href=url)
         entry.description(translation.lede)
         entry.pubDate(translation.published_at)
-        if translation.article.category and translation.article.category.name_in(lang):
-            entry.category(term=translation.article.category.name_in(lang).name)
+        category = categories.get(translation.article.category_id)
+        if category and category.name_in(lang):
+            entry.category(term=category.name_in(lang).name)
     return Response(feed.rss_str(pretty=True), mimetype="application/rss+xml")
 
 

@@ -7,12 +7,15 @@ from flask import (
     abort,
     current_app,
     g,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 
+from bv.errors import bounded_int
+from bv.extensions import db
 from bv.i18n import LANG_COOKIE, LOCALES, negotiated_locale
 from bv.settings import settings_for
 from bv.site import queries
@@ -35,6 +38,22 @@ def load_page_context():
     g.settings = settings_for(g.lang_code)
 
 
+def load_error_page_context(lang: str, fresh: bool = False) -> None:
+    """Menu and footer for an error page, which may come before (or instead of) any view."""
+    if not fresh and "categories" in g and "settings" in g:
+        return
+    try:
+        g.categories = queries.categories()
+        g.settings = settings_for(lang)
+    except Exception:  # the database may be why we are rendering an error at all
+        current_app.logger.exception("error page without menu and footer")
+        try:
+            db.session.rollback()
+        except Exception:
+            current_app.logger.exception("rollback failed")
+        g.categories, g.settings = [], {}
+
+
 @bp.after_request
 def cacheable(response):
     """Public pages are the same for every reader: let browsers and proxies revalidate cheaply."""
@@ -48,12 +67,24 @@ def cacheable(response):
 @root.get("/")
 def choose_language():
     """Send the reader to their language's home page."""
-    return redirect(url_for("site.home", lang_code=negotiated_locale()), code=302)
+    response = redirect(url_for("site.home", lang_code=negotiated_locale()), code=302)
+    # the target depends on the saved choice and on the browser's languages
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+def _query_id(name: str) -> int | None:
+    """A positive id or page number from the query string, or None when it is missing,
+    not a number, or too large for the database's integer columns."""
+    return request.args.get(name, type=bounded_int)
 
 
 def _page_number() -> int:
-    page = request.args.get("page", 1, type=int)
-    if page < 1:
+    """The requested page: 1 when absent, a 404 when it is not a page we could have."""
+    if "page" not in request.args:
+        return 1
+    page = _query_id("page")
+    if page is None:
         abort(404)
     return page
 
@@ -63,18 +94,32 @@ def home():
     """Lead story, latest articles and a section per category."""
     latest = queries.latest(g.lang_code)
     unavailable = None
-    missing_id = request.args.get("unavailable", type=int)
+    missing_id = _query_id("unavailable")
     if missing_id:
-        unavailable = queries.article_with_versions(missing_id)
-    return render_template(
-        "site/home.html",
-        lead=latest[0] if latest else None,
-        latest=latest[1:],
-        sections=queries.sections(g.lang_code),
-        unavailable=unavailable,
-        canonical=absolute_url("site.home"),
-        switch_target={},
+        unavailable = _versions_elsewhere(missing_id)
+    response = make_response(
+        render_template(
+            "site/home.html",
+            lead=latest[0] if latest else None,
+            latest=latest[1:],
+            sections=queries.sections(g.lang_code),
+            unavailable=unavailable,
+            canonical=absolute_url("site.home"),
+            switch_target={},
+        )
     )
+    if unavailable:
+        # the notice disappears once the version is published: always ask before reusing it
+        response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _versions_elsewhere(article_id: int) -> list | None:
+    """An article's published versions when it has some, but none in this page's language."""
+    versions = queries.published_versions(article_id)
+    if not versions or any(v.locale == g.lang_code for v in versions):
+        return None
+    return versions
 
 
 @bp.get("/c/<slug>/")
@@ -84,17 +129,36 @@ def category(slug: str):
     if name is None:
         abort(404)
     page = _page_number()
+    per_page = current_app.config["PER_PAGE"]
+    counts = queries.category_counts(name.category_id)
     pagination = queries.category_page(
-        g.lang_code, name.category_id, page, current_app.config["PER_PAGE"]
+        g.lang_code, name.category_id, page, per_page, total=counts.get(g.lang_code, 0)
     )
-    canonical_args = {"slug": slug} if page == 1 else {"slug": slug, "page": page}
+    # page N lists page N of the other languages that have that many pages, and itself
+    alternates = {
+        other.locale: _category_url(other, page)
+        for other in sorted(name.category.names, key=lambda n: LOCALES.index(n.locale))
+        if page == 1
+        or other.locale == g.lang_code
+        or counts.get(other.locale, 0) > (page - 1) * per_page
+    }
+    default = current_app.config["DEFAULT_LOCALE"]
     return render_template(
         "site/category.html",
         category_name=name,
         pagination=pagination,
-        canonical=absolute_url("site.category", **canonical_args),
+        canonical=alternates[g.lang_code],
+        alternates=alternates,
+        # the same in every language: the default language's page, or the first that exists
+        x_default=alternates.get(default) or next(iter(alternates.values())),
         switch_target={"category": name.category_id},
     )
+
+
+def _category_url(name, page: int) -> str:
+    """The canonical address of a category page in the name's language: page 1 has no ?page."""
+    extra = {"page": page} if page > 1 else {}
+    return absolute_url("site.category", lang_code=name.locale, slug=name.slug, **extra)
 
 
 @bp.get("/a/<slug>")
@@ -154,7 +218,7 @@ def search():
         text=text,
         pagination=pagination,
         canonical=absolute_url("site.search"),
-        switch_target={"page": "search"},
+        switch_target={"page": "search", "q": text} if text else {"page": "search"},
         noindex=True,
     )
 
@@ -176,16 +240,16 @@ def switch():
 
 
 def _switch_target() -> str:
-    article_id = request.args.get("article", type=int)
+    article_id = _query_id("article")
     if article_id:
-        article = queries.article_with_versions(article_id)
-        if article is None:
+        versions = queries.published_versions(article_id)
+        if not versions:
             return url_for("site.home")
-        version = article.translation(g.lang_code)
-        if version is not None and version.is_published:
-            return article_url(version)
+        for version in versions:
+            if version.locale == g.lang_code:
+                return article_url(version)
         return url_for("site.home", unavailable=article_id)
-    category_id = request.args.get("category", type=int)
+    category_id = _query_id("category")
     if category_id:
         for category in g.categories:
             if category.id == category_id and category.name_in(g.lang_code):
@@ -194,6 +258,11 @@ def _switch_target() -> str:
     page = request.args.get("page")
     if page == "about":
         return url_for("site.about")
+    if page == "search":
+        text = request.args.get("q", "").strip()
+        if text and len(text) <= MAX_SEARCH_LENGTH:
+            return url_for("site.search", q=text)
+        return url_for("site.search")
     return url_for("site.home")
 
 
