@@ -93,7 +93,7 @@ SIBLING_COLUMNS = (
     ArticleTranslation.article_id,
     ArticleTranslation.locale,
     ArticleTranslation.slug,
-    ArticleTranslation.headline,
+    ArticleTranslation.live_headline,
     ArticleTranslation.status,
     ArticleTranslation.version,
 )
@@ -163,8 +163,8 @@ def search(locale: str, text: str, page: int, per_page: int):
     stmt = (
         _published(locale)
         .where(
-            ArticleTranslation.headline.ilike(pattern, escape="\\")
-            | ArticleTranslation.lede.ilike(pattern, escape="\\")
+            ArticleTranslation.live_headline.ilike(pattern, escape="\\")
+            | ArticleTranslation.live_lede.ilike(pattern, escape="\\")
         )
         .order_by(ArticleTranslation.published_at.desc())
     )

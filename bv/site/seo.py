@@ -51,9 +51,9 @@ def rss():
         url = article_url(translation, absolute=True)
         entry.id(url)
         entry.guid(url, permalink=True)
-        entry.title(translation.headline)
+        entry.title(translation.live_headline)
         entry.link(href=url)
-        entry.description(translation.lede)
+        entry.description(translation.live_lede)
         entry.pubDate(translation.published_at)
         category = categories.get(translation.article.category_id)
         if category and category.name_in(lang):

@@ -22,7 +22,7 @@ def _work(translation) -> dict:
         "@id": article_url(translation, absolute=True),
         "url": article_url(translation, absolute=True),
         "inLanguage": translation.locale,
-        "headline": translation.headline,
+        "headline": translation.live_headline,
     }
 
 
@@ -33,7 +33,7 @@ def news_article_jsonld(translation, versions: dict) -> dict:
     data = {
         "@context": "https://schema.org",
         **_work(translation),
-        "description": translation.lede,
+        "description": translation.live_lede,
         "datePublished": translation.published_at.isoformat(),
         "dateModified": translation.updated_at.isoformat(),
         "mainEntityOfPage": article_url(translation, absolute=True),
