@@ -46,7 +46,7 @@ def test_a_translators_save_waits_until_an_editor_publishes_it(app, staff, stori
     assert _save(translator, stories["own"], "sq", "Parku i ri hapet në pranverë").status_code == 302
     page = reader.get(f"/sq/a/{slug}").get_data(as_text=True)
     assert "Park i ri në Tetovë" in page and "hapet në pranverë" not in page
-    assert "changes waiting for publication" in editor.get(
+    assert "ndryshime në pritje të publikimit" in editor.get(
         f"/newsroom/articles/{stories['own']}").get_data(as_text=True)
     assert "Parku i ri hapet" in editor.get("/newsroom/").get_data(as_text=True), (
         "the editor's home lists changes waiting"
@@ -119,7 +119,7 @@ def test_an_authors_edit_of_their_published_source_waits_and_no_publish_button(a
                  category="0", tags="", byline="Ана").status_code == 302
     assert "Нов парк во Тетово" in reader.get(f"/mk/a/{slug}").get_data(as_text=True)
     html = author.get(f"/newsroom/articles/{stories['own']}").get_data(as_text=True)
-    assert "changes waiting for publication" in html
+    assert "ndryshime në pritje të publikimit" in html
     assert "/mk/publish" not in html
 
 

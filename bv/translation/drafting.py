@@ -147,7 +147,7 @@ def expire_if_stale(job: Job, *, now: datetime | None = None) -> bool:
         job.error = _(
             "The machine draft made no progress for %(minutes)s minutes and was abandoned; "
             "you can start a new one.",
-            minutes=f"{minutes:g}",
+            minutes=format(minutes, "g"),
         )
     log.warning("machine draft job %s abandoned after %s minutes without progress", job.id, minutes)
     _finish(job, "failed")

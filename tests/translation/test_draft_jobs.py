@@ -156,7 +156,7 @@ def test_a_job_without_progress_for_too_long_is_abandoned(mt_app, fake, staff):
     assert client.get(f"/newsroom/jobs/{lost}/status").get_json()["status"] == "failed"
     with mt_app.app_context():
         job = db.session.get(Job, stuck)
-        assert job.status == "failed" and "no progress for 15 minutes" in job.error
+        assert job.status == "failed" and "nuk përparoi për 15 minuta" in job.error
         # a worker that picks an abandoned job up later leaves it alone
         assert drafting.run_job(lost).status == "failed"
     # a job that is merely slow is not abandoned

@@ -303,9 +303,9 @@ def _retarget(data: bytes, *, target: str | None = None, source: str | None = No
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"target": "sq"}, "the language the article was written in"),
-    ({"target": "de"}, "a language this site does not publish in"),
-    ({"source": "en"}, "but the article was written in"),
+    ({"target": "sq"}, "gjuhën në të cilën u shkrua artikulli"),
+    ({"target": "de"}, "gjuhë në të cilën kjo faqe nuk publikon"),
+    ({"source": "en"}, "por artikulli u shkrua në"),
 ])
 def test_cli_import_holds_the_files_languages_to_the_article(mt_app, staff, runner, tmp_path,
                                                              change, message):
@@ -377,7 +377,7 @@ def test_an_overlong_segment_in_a_cli_import_is_a_clean_error(mt_app, staff, run
     path.write_bytes(_with_target(_export(client, article_id, "mk"), "b1", "ж" * 10_001))
     result = runner.invoke(args=["xliff", "import", str(path)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception
-    assert "longer than their field allows" in result.output
+    assert "më të gjata se sa lejon fusha" in result.output
 
 
 def test_a_file_without_translations_creates_nothing(mt_app, staff, runner, tmp_path):
@@ -394,7 +394,7 @@ def test_a_file_without_translations_creates_nothing(mt_app, staff, runner, tmp_
     path.write_bytes(data)
     result = runner.invoke(args=["xliff", "import", str(path)])
     assert result.exit_code == 1
-    assert "no translated segments" in result.output
+    assert "nuk ka segmente të përkthyera" in result.output
     with mt_app.app_context():
         assert db.session.get(Article, article_id).translation("en") is None
         assert db.session.scalar(select(func.count(TranslatedSegment.id)).join(
