@@ -107,7 +107,8 @@ def test_method_not_allowed_is_localized(demo_client):
     [
         ("/de/", "mk", "mk", "BalkanView е медиум на БВС."),
         ("/nowhere", "en", "en", "BalkanView is a media outlet of BVS."),
-        ("/sq/zzz", "sq", "sq", "BalkanView është medium i BVS."),
+        ("/sq/zzz", "mk", "sq", "BalkanView është medium i BVS."),
+        ("/en/no/such/page", "mk", "en", "BalkanView is a media outlet of BVS."),
         ("/mk/a/nema-takov-napis", "sq", "mk", "BalkanView е медиум на БВС."),
     ],
 )

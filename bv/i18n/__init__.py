@@ -45,6 +45,10 @@ def current_language() -> str:
         return lang
     if request and request.view_args and is_locale(request.view_args.get("lang_code")):
         return request.view_args["lang_code"]
+    # an unknown page under /sq/ matched no route, but its address still names the language
+    prefix = request.path.strip("/").split("/", 1)[0] if request else ""
+    if is_locale(prefix):
+        return prefix
     user_lang = getattr(current_user, "ui_locale", None) if _has_user() else None
     if is_locale(user_lang):
         return user_lang
