@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, load_only, selectinload
+from sqlalchemy.orm import contains_eager, defer, load_only, selectinload
 
 from bv.articles.models import Article, ArticleTranslation, Category, CategoryName, SlugRedirect
 from bv.extensions import db
 from bv.i18n import LOCALES
 
+# readers only ever see the live copy; the working text can be several times its size
+WORKING_TEXT = (ArticleTranslation.body, ArticleTranslation.body_html)
 
-def _published(locale: str):
+
+def _published(locale: str, *, with_body: bool = False):
+    unread = WORKING_TEXT if with_body else (*WORKING_TEXT, ArticleTranslation.live_body_html)
     return (
         select(ArticleTranslation)
         .join(ArticleTranslation.article)
         .where(ArticleTranslation.locale == locale, ArticleTranslation.status == "published")
         # categories come from the identity map: every page loads them all for the menu first
-        .options(contains_eager(ArticleTranslation.article).joinedload(Article.lead_image))
+        .options(
+            contains_eager(ArticleTranslation.article).joinedload(Article.lead_image),
+            *(defer(column) for column in unread),
+        )
     )
 
 
@@ -102,7 +109,7 @@ SIBLING_COLUMNS = (
 def translation_by_slug(locale: str, slug: str) -> ArticleTranslation | None:
     """A published version with everything its page shows, sibling versions included."""
     stmt = (
-        _published(locale)
+        _published(locale, with_body=True)
         .where(ArticleTranslation.slug == slug)
         .options(
             # sibling versions feed the switcher and hreflang: no bodies needed
@@ -176,6 +183,7 @@ def published_since(since, limit: int = 1000) -> list[ArticleTranslation]:
     stmt = (
         select(ArticleTranslation)
         .where(ArticleTranslation.status == "published", ArticleTranslation.published_at >= since)
+        .options(*(defer(c) for c in (*WORKING_TEXT, ArticleTranslation.live_body_html)))
         .order_by(ArticleTranslation.published_at.desc())
         .limit(limit)
     )
@@ -189,7 +197,11 @@ def all_published_articles() -> list[Article]:
         .where(
             Article.translations.any(ArticleTranslation.status == "published"),
         )
-        .options(selectinload(Article.translations))
+        .options(
+            selectinload(Article.translations).load_only(
+                *SIBLING_COLUMNS, ArticleTranslation.updated_at
+            )
+        )
         .order_by(Article.id)
     )
     return list(db.session.scalars(stmt))
