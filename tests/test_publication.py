@@ -156,3 +156,18 @@ def test_a_source_edit_marks_what_readers_see_as_stale_until_the_fix_is_publishe
         )
         sq = article.translation("sq")
         assert sq.outdated_since is not None and sq.live_outdated_since is not None
+
+
+def test_the_person_saving_is_told_their_changes_wait_and_pictures_are_not_shown(
+    app, staff, stories
+):
+    with app.app_context():
+        article = db.session.get(Article, stories["own"])
+        workflow.transition(article.translation("mk"), "publish", user=None)
+    author = app.test_client()
+    _login(author, staff["author"])
+    response = _save(author, stories["own"], "mk", "Паркот се отвора во мај",
+                     category="0", tags="", byline="Ана", body="Текст.\n\n![парк](https://example.org/p.jpg)")
+    assert response.status_code == 302
+    html = author.get(response.headers["Location"]).get_data(as_text=True)
+    assert "flash-info" in html and html.count("flash-info") == 2

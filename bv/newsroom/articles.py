@@ -254,6 +254,16 @@ def edit(article_id: int, locale: str):
             abort(403)
         else:
             flash(_("Saved."), "success")
+            saved = article.translation(locale)
+            if saved is not None and saved.has_pending_changes:
+                flash(
+                    _("Readers still see the published text until an editor publishes "
+                      "your changes."),
+                    "info",
+                )
+            if "![" in (form.body.data or ""):
+                # the renderer keeps text only; say so instead of dropping pictures silently
+                flash(_("Pictures inside the text are not shown. Use the lead image."), "info")
             return redirect(url_for("newsroom.article", article_id=article.id))
     status = 422 if request.method == "POST" and preview is None else 200
     return (
