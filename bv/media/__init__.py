@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import io
 import uuid
+import warnings
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, g, send_from_directory, url_for
 from flask_babel import LazyString, format_decimal
 from flask_babel import lazy_gettext as _l
 from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
 
 from bv.articles.models import Image
 from bv.extensions import db
 
-ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# phones write multi-picture JPEGs, which Pillow calls MPO; we keep the first picture
+ACCEPTED_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
 WIDTHS = (480, 960, 1600)
 MIN_WIDTH = 480
 MAX_PIXELS = 40_000_000
+TRANSPARENT_MODES = {"RGBA", "RGBa", "LA", "La", "PA"}
 
 bp = Blueprint("media", __name__)
 
@@ -36,6 +39,20 @@ def max_image_bytes() -> int:
     return int(current_app.config.get("MAX_IMAGE_BYTES", 12 * 1024 * 1024))
 
 
+def max_image_pixels() -> int:
+    """The most pixels a lead image may have (MAX_IMAGE_PIXELS, 40 megapixels by default)."""
+    return int(current_app.config.get("MAX_IMAGE_PIXELS", MAX_PIXELS))
+
+
+def _too_many_pixels(limit: int) -> ImageRejected:
+    return ImageRejected(
+        _l(
+            "The image has too many pixels (the limit is %(limit)s MP).",
+            limit=LazyString(lambda: format_decimal(limit / 1_000_000, format="#,##0.#")),
+        )
+    )
+
+
 def store_image(data: bytes) -> Image:
     """Validate an upload and write its responsive sizes; adds the Image row (caller commits)."""
     limit = max_image_bytes()
@@ -46,36 +63,78 @@ def store_image(data: bytes) -> Image:
                 size=LazyString(lambda: format_decimal(limit / 1048576, format="#,##0.#")),
             )
         )
-    try:
-        probe = PILImage.open(io.BytesIO(data))
-        probe.verify()
-        picture = PILImage.open(io.BytesIO(data))
-        fmt = picture.format
-        if fmt not in ACCEPTED_FORMATS:
-            raise ImageRejected(_l("Upload a JPEG, PNG or WebP image."))
-        if picture.width * picture.height > MAX_PIXELS:
-            raise ImageRejected(_l("The image has too many pixels."))
-        picture.load()
-    except ImageRejected:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
-        raise ImageRejected(_l("This file is not an image we can read.")) from None
+    picture = _upright(_decode(data))
     if picture.width < MIN_WIDTH:
         raise ImageRejected(_l("The image must be at least 480 pixels wide."))
     return _write_sizes(picture)
 
 
+def _decode(data: bytes) -> PILImage.Image:
+    """The first picture of an accepted, readable upload, loaded; ImageRejected otherwise."""
+    pixel_limit = max_image_pixels()
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns, then refuses, past its own limit: both mean "too many pixels" here
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            probe = PILImage.open(io.BytesIO(data))
+            if probe.format not in ACCEPTED_FORMATS:
+                raise ImageRejected(_l("Upload a JPEG, PNG or WebP image."))
+            # the header is enough to count pixels: refuse before decoding anything
+            if probe.width * probe.height > pixel_limit:
+                raise _too_many_pixels(pixel_limit)
+            probe.verify()
+            picture = PILImage.open(io.BytesIO(data))
+            picture.load()
+    except ImageRejected:
+        raise
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        raise _too_many_pixels(pixel_limit) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ImageRejected(_l("This file is not an image we can read.")) from None
+    return picture
+
+
+def _upright(picture: PILImage.Image) -> PILImage.Image:
+    """Turn the picture the way its EXIF Orientation says, so sizes are measured upright."""
+    try:
+        ImageOps.exif_transpose(picture, in_place=True)
+    except Exception:  # a damaged EXIF block must not cost the photo
+        current_app.logger.warning("lead image: unreadable EXIF orientation ignored")
+    return picture
+
+
+def _flattened(picture: PILImage.Image) -> PILImage.Image:
+    """RGB for JPEG output; transparent areas become white, as on the page, not black."""
+    if picture.mode in TRANSPARENT_MODES or "transparency" in picture.info:
+        rgba = picture.convert("RGBA")
+        canvas = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
+        canvas.alpha_composite(rgba)
+        return canvas.convert("RGB")
+    return picture.convert("RGB")
+
+
 def _write_sizes(picture: PILImage.Image) -> Image:
+    # every size is a JPEG (small, and read everywhere, social cards included),
+    # so transparency is flattened onto white rather than kept
     folder = Path(current_app.config["UPLOAD_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
     stem = uuid.uuid4().hex
-    picture = picture.convert("RGB")
+    # phone photos are often Display P3: keep the colour profile, or colours go dull
+    icc_profile = picture.info.get("icc_profile")
+    picture = _flattened(picture)
     widths = [w for w in WIDTHS if w < picture.width] + [min(picture.width, WIDTHS[-1])]
     widths = sorted(set(widths))
     for width in widths:
         height = round(picture.height * width / picture.width)
         resized = picture.resize((width, height), PILImage.Resampling.LANCZOS)
-        resized.save(folder / f"{stem}-{width}.jpg", "JPEG", quality=82, optimize=True, progressive=True)
+        resized.save(
+            folder / f"{stem}-{width}.jpg",
+            "JPEG",
+            quality=82,
+            optimize=True,
+            progressive=True,
+            icc_profile=icc_profile,
+        )
     largest = widths[-1]
     image = Image(
         stem=stem,
