@@ -1,18 +1,20 @@
 """Staff accounts: login, roles, the users CLI."""
 
 from flask import Flask
+from sqlalchemy import select
 
 from bv.extensions import db, login_manager
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    """Flask-Login's loader; a malformed id is simply no user."""
+def load_user(session_token: str):
+    """Flask-Login's loader: the active user holding this token; an old token is no user."""
     from bv.accounts.models import User
 
-    if not user_id.isdigit():
+    if not session_token or len(session_token) > 64:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    return user if user is not None and user.active else None
 
 
 def init_app(app: Flask) -> None:

@@ -17,7 +17,7 @@ users = AppGroup("users", help="Manage staff accounts.")
 @users.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-@click.option("--languages", default="", help="Target languages for translators, e.g. sq,mk")
+@click.option("--languages", default="", help="Target languages, translators only, e.g. sq,mk")
 @click.option("--name", "display_name", default="", help="Display name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_command(email, role, languages, display_name, password):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -12,6 +13,11 @@ from bv.database import UTCDateTime, utcnow
 from bv.extensions import db
 
 ROLES = ("admin", "editor", "translator", "author")
+
+
+def new_session_token() -> str:
+    """A fresh random token; sessions and remember-me cookies carry it instead of the id."""
+    return secrets.token_urlsafe(32)
 
 
 class User(UserMixin, db.Model):
@@ -29,6 +35,12 @@ class User(UserMixin, db.Model):
     ui_locale: Mapped[str] = mapped_column(String(5), default="sq")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # replaced on a password change or deactivation, which signs out every other session
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative token: cookies name the token, not the user id."""
+        return self.session_token
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this

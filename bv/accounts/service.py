@@ -1,12 +1,15 @@
-"""Creating users and checking passwords."""
+"""Creating and changing users, checking passwords; the rules the CLI and the admin screen share."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from bv.accounts.models import ROLES, User
+from bv.accounts.models import ROLES, User, new_session_token
 from bv.extensions import db
 from bv.i18n import LOCALES
 
@@ -18,15 +21,68 @@ class AccountError(ValueError):
     """Bad input for an account (unknown role, language, duplicate e-mail)."""
 
 
+class InvalidEmail(AccountError):
+    """The address is not an e-mail address we can use."""
+
+
+class EmailTaken(AccountError):
+    """Another account already uses the address."""
+
+
+class InvalidLanguages(AccountError):
+    """Unknown target languages, or target languages for a role that does not translate."""
+
+
+class LastAdmin(AccountError):
+    """The change would leave the newsroom without an active administrator."""
+
+
 def normalize_email(email: str) -> str:
     """E-mail addresses compare case-insensitively."""
     return (email or "").strip().lower()
 
 
+def check_email(email: str) -> str:
+    """The normalized address, or InvalidEmail; no DNS lookup, so it works offline."""
+    address = normalize_email(email)
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidEmail(f"{address!r} is not a valid e-mail address: {error}") from None
+    return address
+
+
+def clean_languages(role: str, languages: Iterable[str]) -> list[str]:
+    """Target languages without blanks or repeats, in the order given; only translators have any."""
+    codes = list(dict.fromkeys(code.strip() for code in languages if code and code.strip()))
+    unknown = [code for code in codes if code not in LOCALES]
+    if unknown:
+        raise InvalidLanguages(
+            f"unknown languages: {', '.join(unknown)}; use {', '.join(LOCALES)}"
+        )
+    if codes and role != "translator":
+        raise InvalidLanguages(f"only translators have target languages, not the {role} role")
+    return codes
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+
+
+def _check_email_free(email: str, account: User | None = None) -> None:
+    query = select(User.id).where(func.lower(User.email) == email)
+    if account is not None and account.id is not None:
+        query = query.where(User.id != account.id)
+    if db.session.scalar(query):
+        raise EmailTaken(f"{email} already has an account")
+
+
 def set_password(user: User, password: str) -> None:
-    """Hash with scrypt (Werkzeug's default); tests may pick a cheaper method."""
+    """Hash with scrypt (Werkzeug's default) and sign out every session of the user."""
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
     user.password_hash = generate_password_hash(password, method=method)
+    user.session_token = new_session_token()
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -46,25 +102,63 @@ def create_user(
     *,
     role: str,
     display_name: str = "",
-    languages: list[str] | tuple = (),
+    languages: Iterable[str] = (),
     ui_locale: str = "sq",
 ) -> User:
     """Add a user (caller commits)."""
-    email = normalize_email(email)
-    if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
-    bad = [code for code in languages if code not in LOCALES]
-    if bad:
-        raise AccountError(f"unknown languages {bad}; use {', '.join(LOCALES)}")
-    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        raise AccountError(f"{email} already has an account")
+    _check_role(role)
+    email = check_email(email)
+    codes = clean_languages(role, languages)
+    _check_email_free(email)
     user = User(
         email=email,
         display_name=display_name or email.split("@")[0],
         role=role,
-        languages=",".join(languages),
+        languages=",".join(codes),
         ui_locale=ui_locale,
     )
     set_password(user, password)
     db.session.add(user)
     return user
+
+
+def _other_active_admins(account: User) -> int:
+    return db.session.scalar(
+        select(func.count(User.id)).where(
+            User.role == "admin", User.active.is_(True), User.id != account.id
+        )
+    )
+
+
+def update_user(
+    account: User,
+    *,
+    email: str,
+    display_name: str,
+    role: str,
+    languages: Iterable[str],
+    active: bool,
+    password: str | None = None,
+    by: User | None = None,
+) -> None:
+    """Change an account (caller commits); `by` cannot switch their own account off."""
+    _check_role(role)
+    email = check_email(email)
+    codes = clean_languages(role, languages)
+    _check_email_free(email, account)
+    if by is not None and by.id == account.id:
+        active = account.active
+    stays_admin = role == "admin" and active
+    if account.role == "admin" and account.active and not stays_admin:
+        if not _other_active_admins(account):
+            raise LastAdmin("at least one active administrator must remain")
+    if account.active and not active:
+        # switching an account off also ends the sessions it has open
+        account.session_token = new_session_token()
+    account.email = email
+    account.display_name = display_name
+    account.role = role
+    account.languages = ",".join(codes)
+    account.active = active
+    if password:
+        set_password(account, password)

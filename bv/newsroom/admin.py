@@ -8,13 +8,23 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from bv.accounts.models import User
-from bv.accounts.service import AccountError, create_user, normalize_email, set_password
+from bv.accounts.permissions import can
+from bv.accounts.service import (
+    AccountError,
+    EmailTaken,
+    InvalidEmail,
+    InvalidLanguages,
+    LastAdmin,
+    create_user,
+    update_user,
+)
 from bv.articles.models import Category, CategoryName
 from bv.articles.slugs import make_slug
 from bv.audit.service import record
 from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.newsroom import bp, require
+from bv.newsroom.auth import renew_login
 from bv.newsroom.forms import CategoryForm, SettingsForm, UserForm, settings_locale_form
 from bv.settings import set_about, set_setting, settings_for
 
@@ -33,7 +43,7 @@ def users():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require("manage_users")
 def user(user_id: int | None = None):
-    """Create or edit an account."""
+    """Create or edit an account; the rules are the CLI's (bv.accounts.service)."""
     account = db.session.get(User, user_id) if user_id else None
     if user_id and account is None:
         abort(404)
@@ -42,48 +52,68 @@ def user(user_id: int | None = None):
     if request.method == "GET" and account is not None:
         form.languages.data = account.language_list
     if form.validate_on_submit():
-        email = normalize_email(form.email.data)
-        taken = db.session.scalar(
-            select(User.id).where(func.lower(User.email) == email, User.id != (user_id or 0))
-        )
-        if taken:
-            form.email.errors.append(_("Another account already uses this e-mail address."))
-        elif account is None and not form.password.data:
+        if account is None and not form.password.data:
             form.password.errors.append(_("Set a password for the new account."))
         else:
-            try:
-                if account is None:
-                    account = create_user(
-                        email,
-                        form.password.data,
-                        role=form.role.data,
-                        display_name=form.display_name.data,
-                        languages=form.languages.data or [],
-                    )
-                else:
-                    account.email = email
-                    account.display_name = form.display_name.data
-                    account.role = form.role.data
-                    account.languages = ",".join(form.languages.data or [])
-                    if account.id != current_user.id:
-                        account.active = form.active.data
-                    if form.password.data:
-                        set_password(account, form.password.data)
-                db.session.flush()
-                record(
-                    "user.saved",
-                    user=current_user,
-                    detail={"account": account.id, "role": account.role},
-                )
-                db.session.commit()
-            except AccountError:
-                db.session.rollback()
-                form.email.errors.append(_("This account could not be saved."))
-            else:
+            saved = _save_account(form, account)
+            if saved is not None:
                 flash(_("The account was saved."), "success")
+                # an admin who just gave up the role has no users screen to return to
+                if not can(current_user, "manage_users"):
+                    return redirect(url_for("newsroom.home"))
                 return redirect(url_for("newsroom.users"))
     status = 422 if request.method == "POST" else 200
     return render_template("newsroom/user.html", form=form, account=account), status
+
+
+def _save_account(form: UserForm, account: User | None) -> User | None:
+    """Create or change the account from the form and commit; None, with form errors, if refused."""
+    me = current_user._get_current_object()
+    try:
+        if account is None:
+            account = create_user(
+                form.email.data,
+                form.password.data,
+                role=form.role.data,
+                display_name=form.display_name.data,
+                languages=form.languages.data or [],
+            )
+        else:
+            update_user(
+                account,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                role=form.role.data,
+                languages=form.languages.data or [],
+                active=bool(form.active.data),
+                password=form.password.data or None,
+                by=me,
+            )
+        db.session.flush()
+        record("user.saved", user=me, detail={"account": account.id, "role": account.role})
+        db.session.commit()
+    except AccountError as error:
+        db.session.rollback()
+        field, message = _account_error(form, error)
+        field.errors.append(message)
+        return None
+    if account.id == me.id and form.password.data:
+        # a new password signs out other sessions, not the admin who set it
+        renew_login(account)
+    return account
+
+
+def _account_error(form: UserForm, error: AccountError):
+    """The form field an account error belongs to, and its message in the newsroom language."""
+    if isinstance(error, EmailTaken):
+        return form.email, _("Another account already uses this e-mail address.")
+    if isinstance(error, InvalidEmail):
+        return form.email, _("Enter a valid e-mail address.")
+    if isinstance(error, InvalidLanguages):
+        return form.languages, _("Only translators have languages to translate into.")
+    if isinstance(error, LastAdmin):
+        return form.role, _("At least one active administrator must remain.")
+    return form.email, _("This account could not be saved.")
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -23,6 +23,12 @@ def _login_key() -> str:
 
 def _failed(response) -> bool:
     return response.status_code == 401
+
+
+def renew_login(user) -> None:
+    """Sign this browser in again with the user's new token; its remember-me cookie too."""
+    cookie = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=cookie in request.cookies, fresh=True)
 
 
 def _safe_next(target: str | None) -> str:
@@ -88,9 +94,12 @@ def change_password():
         if authenticate(current_user.email, password_form.current.data) is None:
             password_form.current.errors.append(_("The current password is not correct."))
         else:
-            set_password(current_user, password_form.new.data)
-            record("user.password_changed", user=current_user)
+            user = current_user._get_current_object()
+            # a new token signs out every other session; this one signs in again with it
+            set_password(user, password_form.new.data)
+            record("user.password_changed", user=user)
             db.session.commit()
+            renew_login(user)
             flash(_("Your password was changed."), "success")
             return redirect(url_for("newsroom.account"))
     return (
