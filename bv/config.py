@@ -20,6 +20,7 @@ def defaults(instance_path: Path) -> dict:
         "REDIS_URL": None,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
         "MAX_IMAGE_BYTES": 12 * 1024 * 1024,
+        "MAX_IMAGE_PIXELS": 40_000_000,
         # above the image limit, so an oversized photo gets a form error, not a bare 413
         "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "sq",

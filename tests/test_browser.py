@@ -1,6 +1,7 @@
 """A reader in a real browser (Debian's chromium through Playwright)."""
 
 import os
+import re
 import shutil
 import threading
 from urllib.parse import urlparse
@@ -134,6 +135,28 @@ def test_body_toolbar_and_live_preview(editor_page, live_server):
     page.wait_for_function("document.querySelector('#preview').textContent.includes('alert(1)')")
     assert page.locator("#preview script").count() == 0
     assert page.locator("#preview a").count() == 0
+
+
+def test_counters_and_an_oversized_photo_are_caught_before_sending(
+    editor_page, live_server, demo_app
+):
+    from playwright.sync_api import expect
+
+    page = editor_page
+    page.goto(f"{live_server}/newsroom/articles/new")
+    page.fill("#headline", "x" * 205)
+    counter = page.locator("#headline + .counter")
+    expect(counter).to_have_text("205 of 200 characters")
+    expect(counter).to_have_class(re.compile(r"\bover\b"))
+    assert page.input_value("#headline") == "x" * 205, "nothing is cut"
+    limit = demo_app.config["MAX_IMAGE_BYTES"]
+    page.set_input_files(
+        "#image", files=[{"name": "big.jpg", "mimeType": "image/jpeg", "buffer": b"0" * (limit + 1)}]
+    )
+    alert = page.locator("#image + p.error")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("MB")
+    page.wait_for_function("document.querySelector('#image').files.length === 0")
 
 
 def test_segment_editor_keyboard(editor_page, live_server, demo_app):

@@ -94,3 +94,25 @@
     update();
   });
 })();
+
+
+// A photo over the limit is refused before the form is sent: a request over the server's
+// limit gets only a bare error page, and everything typed with it would be lost.
+(function () {
+  "use strict";
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    var max = parseInt(input.getAttribute("data-max-bytes"), 10);
+    var note = document.createElement("p");
+    note.className = "error";
+    note.setAttribute("role", "alert");
+    note.hidden = true;
+    input.insertAdjacentElement("afterend", note);
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0];
+      var tooLarge = file && file.size > max;
+      note.hidden = !tooLarge;
+      note.textContent = tooLarge ? input.getAttribute("data-too-large") : "";
+      if (tooLarge) input.value = "";
+    });
+  });
+})();
