@@ -73,3 +73,17 @@ def test_the_article_list_is_paginated(app, staff, client):
     assert "Lajmi numër 52<" in first and "Lajmi numër 0<" not in first
     assert "Lajmi numër 0<" in second and 'rel="prev"' in second
     assert client.get(f"/newsroom/articles?page={HUGE}").status_code == 200
+
+
+def test_a_long_macedonian_section_name_fits_its_slug_column(app, staff, client):
+    from bv.articles.models import CategoryName
+
+    _login(client, staff["editor"])
+    long_mk = ("Жичани шишиња " * 6)[:80]  # ж, ч, ш grow to two letters each
+    response = client.post(
+        "/newsroom/categories/new",
+        data={"key": "x" * 60, "name_sq": "Shishe", "name_mk": long_mk, "name_en": "Bottles"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert all(len(n.slug) <= 100 for n in db.session.scalars(select(CategoryName)))

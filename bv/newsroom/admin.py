@@ -178,13 +178,13 @@ def category(category_id: int | None = None):
             name = item.name_in(code)
             getattr(form, f"name_{code}").data = name.name if name else ""
     if form.validate_on_submit():
-        key = make_slug(form.key.data, "en")
+        key = make_slug(form.key.data, "en", max_length=60)
         clash = db.session.scalar(
             select(Category.id).where(Category.key == key, Category.id != (category_id or 0))
         )
         slug_clash = None
         for code in LOCALES:
-            slug = make_slug(getattr(form, f"name_{code}").data, code)
+            slug = make_slug(getattr(form, f"name_{code}").data, code, max_length=100)
             other = db.session.scalar(
                 select(CategoryName.id).where(
                     CategoryName.locale == code,
@@ -213,7 +213,7 @@ def category(category_id: int | None = None):
                     name = CategoryName(locale=code)
                     item.names.append(name)
                 name.name = text
-                name.slug = make_slug(text, code)
+                name.slug = make_slug(text, code, max_length=100)
             db.session.flush()
             record("category.saved", user=current_user, detail={"category": item.id})
             db.session.commit()
