@@ -10,7 +10,7 @@ import sqlalchemy.exc
 from sqlalchemy import func, select
 
 from bv.accounts.models import User
-from bv.articles import service, workflow
+from bv.articles import service
 from bv.articles.models import Article
 from bv.database import utcnow
 from bv.extensions import db
@@ -20,36 +20,17 @@ from bv.translation.memory import lookup_exact
 from bv.translation.models import GlossaryTerm, MemoryEntry
 from bv.translation.mt import GlossaryRule, Protector
 from bv.translation.mt.placeholders import term_pattern
-from tests.conftest import PASSWORD
 from tests.translation.fake_providers import article as paragraphs
 from tests.translation.fake_providers import point_at
-
-
-def _login(client, email):
-    return client.post("/newsroom/login", data={"email": email, "password": PASSWORD})
-
-
-def _editor():
-    return db.session.scalar(select(User).where(User.role == "editor"))
-
-
-def _write(app, body, *, headline="Kuvendi i Tetovës miraton buxhetin", lede="Seanca zgjati."):
-    with app.app_context():
-        article = service.create_article(source_locale="sq", author=_editor())
-        source = service.save_translation(
-            article, "sq", {"headline": headline, "lede": lede, "body": "\n\n".join(body)},
-            user=_editor(),
-        )
-        workflow.transition(source, "publish", user=_editor())
-        return article.id
+from tests.translation.stories import editor as _editor
+from tests.translation.stories import login as _login
+from tests.translation.stories import run_draft
+from tests.translation.stories import write as _write
 
 
 def _draft(app, article_id, target="mk"):
-    with app.app_context():
-        job = drafting.queue_draft(db.session.get(Article, article_id), target, user=_editor())
-        db.session.expire_all()  # the job ran in its own session
-        job = db.session.get(Job, job.id)
-        return job.id, job.status, dict(job.result or {}), job.error
+    job = run_draft(app, article_id, target)
+    return job.id, job.status, dict(job.result or {}), job.error
 
 
 def _segments(app, article_id, locale="mk") -> dict[str, str]:

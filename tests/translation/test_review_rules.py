@@ -11,44 +11,22 @@ from bv.accounts.models import User
 from bv.articles import service, workflow
 from bv.articles.models import Article, ArticleTranslation
 from bv.extensions import db
-from bv.jobs.models import Job
 from bv.newsroom.forms import HEADLINE_MAX
 from bv.notifications.models import Notification
 from bv.translation import review, sync
 from bv.translation.models import TranslatedSegment
-from tests.conftest import PASSWORD
 from tests.translation.fake_providers import article as paragraphs
 from tests.translation.fake_providers import point_at
-
-
-def _login(client, email):
-    return client.post("/newsroom/login", data={"email": email, "password": PASSWORD})
-
-
-def _editor():
-    return db.session.scalar(select(User).where(User.role == "editor"))
-
-
-def _write(app, body, *, headline="Kuvendi i Tetovës miraton buxhetin", lede="Seanca zgjati."):
-    with app.app_context():
-        article = service.create_article(source_locale="sq", author=_editor())
-        source = service.save_translation(
-            article, "sq", {"headline": headline, "lede": lede, "body": "\n\n".join(body)},
-            user=_editor(),
-        )
-        workflow.transition(source, "publish", user=_editor())
-        return article.id
+from tests.translation.stories import editor as _editor
+from tests.translation.stories import login as _login
+from tests.translation.stories import run_draft
+from tests.translation.stories import write as _write
 
 
 def _draft(app, article_id, target="mk"):
-    from bv.translation import drafting
-
-    with app.app_context():
-        job = drafting.queue_draft(db.session.get(Article, article_id), target, user=_editor())
-        db.session.expire_all()
-        job = db.session.get(Job, job.id)
-        assert job.status == "done", job.error
-        return job.id
+    job = run_draft(app, article_id, target)
+    assert job.status == "done", job.error
+    return job.id
 
 
 def _publish(app, article_id, locale="mk"):
