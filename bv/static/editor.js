@@ -72,30 +72,6 @@
   if (previewBox && !previewBox.innerHTML.trim()) refresh();
 })();
 
-// Character counters instead of maxlength, which silently cuts pasted text; the server
-// refuses overlong fields with a message and keeps everything typed.
-(function () {
-  "use strict";
-  var form = document.querySelector("form[data-counter]");
-  if (!form) return;
-  var template = form.getAttribute("data-counter");
-  form.querySelectorAll("[data-max]").forEach(function (input) {
-    var max = parseInt(input.getAttribute("data-max"), 10);
-    var counter = document.createElement("small");
-    counter.className = "counter";
-    counter.setAttribute("aria-live", "polite");
-    input.insertAdjacentElement("afterend", counter);
-    function update() {
-      var count = input.value.length;
-      counter.textContent = template.replace("{count}", count).replace("{max}", max);
-      counter.classList.toggle("over", count > max);
-    }
-    input.addEventListener("input", update);
-    update();
-  });
-})();
-
-
 // A photo over the limit is refused before the form is sent: a request over the server's
 // limit gets only a bare error page, and everything typed with it would be lost.
 (function () {

@@ -27,28 +27,6 @@
       target.focus();
     }
   });
-  // character counters for the short fields (headline, lede, caption, alt text), and for any
-  // field over its limit; the server refuses overlong segments and keeps what was typed
-  var counterText = document.getElementById("segment-form");
-  counterText = counterText && counterText.getAttribute("data-counter");
-  if (counterText) {
-    areas.forEach(function (area) {
-      var max = parseInt(area.getAttribute("data-max"), 10);
-      if (!max) return;
-      var counter = document.createElement("small");
-      counter.className = "counter";
-      counter.setAttribute("aria-live", "polite");
-      area.insertAdjacentElement("afterend", counter);
-      function update() {
-        var count = area.value.length;
-        var shown = max <= 1000 || count > max;
-        counter.textContent = shown ? counterText.replace("{count}", count).replace("{max}", max) : "";
-        counter.classList.toggle("over", count > max);
-      }
-      area.addEventListener("input", update);
-      update();
-    });
-  }
   // warn before leaving with unsaved work
   var form = document.getElementById("segment-form");
   var dirty = false;
