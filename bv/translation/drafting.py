@@ -48,35 +48,19 @@ class DraftOutcome:
     suggested_keys: list[str] = field(default_factory=list)
 
 
-def segments_to_draft(article: Article, target: str) -> list[tuple[str, str]]:
-    """Missing segments, and stale ones a person never touched; human work is never replaced."""
+def segments_by_need(article: Article, target: str):
+    """(segments a draft writes, segments it only suggests for), as (key, source text)."""
     translation = article.translation(target)
     done = sync.translated_segments(translation) if translation else {}
-    wanted = []
+    to_write, to_suggest = [], []
     for source in sync.source_segments(article):
         current = done.get(source.key)
+        item = (source.key, source.source_text)
         if current is None or not current.target_text.strip():
-            wanted.append((source.key, source.source_text))
-        elif current.source_hash != source.source_hash and current.origin != "human":
-            wanted.append((source.key, source.source_text))
-    return wanted
-
-
-def suggestions_to_draft(article: Article, target: str) -> list[tuple[str, str]]:
-    """Outdated segments a person translated: a draft only suggests a new text for them."""
-    translation = article.translation(target)
-    done = sync.translated_segments(translation) if translation else {}
-    wanted = []
-    for source in sync.source_segments(article):
-        current = done.get(source.key)
-        if (
-            current is not None
-            and current.target_text.strip()
-            and current.origin == "human"
-            and current.source_hash != source.source_hash
-        ):
-            wanted.append((source.key, source.source_text))
-    return wanted
+            to_write.append(item)
+        elif current.source_hash != source.source_hash:
+            (to_suggest if current.origin == "human" else to_write).append(item)
+    return to_write, to_suggest
 
 
 def missing_locales(article: Article) -> list[str]:
@@ -238,8 +222,7 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
     """
     if target == article.source_locale or target not in LOCALES:
         raise ValueError(target)
-    wanted = segments_to_draft(article, target)
-    suggest = suggestions_to_draft(article, target)
+    wanted, suggest = segments_by_need(article, target)
     kinds = {s.key: s.kind for s in sync.source_segments(article)}
     usage = Usage()
     config = dict(current_app.config)
