@@ -61,3 +61,19 @@ def parse_page(html: str) -> PageParser:
     parser = PageParser()
     parser.feed(html)
     return parser
+
+
+def save_account(admin_client, user, **changes):
+    """Post the users screen for an account, changing only the given fields."""
+    data = {
+        "email": user.email,
+        "display_name": user.display_name,
+        "role": user.role,
+        "languages": user.language_list,
+        "active": "y" if user.active else "",
+        "password": "",
+    }
+    data.update(changes)
+    if not data["active"]:
+        del data["active"]
+    return admin_client.post(f"/newsroom/users/{user.id}", data=data)

@@ -7,6 +7,7 @@ from bv.accounts import service
 from bv.accounts.models import User
 from bv.extensions import db
 from tests.conftest import PASSWORD
+from tests.helpers import save_account as _save
 
 LAST_ADMIN = "At least one active administrator must remain."
 ONLY_TRANSLATORS = "Only translators have languages to translate into."
@@ -24,21 +25,6 @@ def _user(app, email) -> User:
         user = db.session.scalar(select(User).where(User.email == email))
         db.session.expunge(user)
         return user
-
-
-def _save(client, user, **changes):
-    data = {
-        "email": user.email,
-        "display_name": user.display_name,
-        "role": user.role,
-        "languages": user.language_list,
-        "active": "y" if user.active else "",
-        "password": "",
-    }
-    data.update(changes)
-    if not data["active"]:
-        del data["active"]
-    return client.post(f"/newsroom/users/{user.id}", data=data)
 
 
 @pytest.fixture

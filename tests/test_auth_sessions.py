@@ -6,6 +6,7 @@ from bv import accounts
 from bv.accounts.models import User
 from bv.extensions import db
 from tests.conftest import PASSWORD
+from tests.helpers import save_account as _save_account
 
 NEW_PASSWORD = "a brand new secret"
 
@@ -79,21 +80,6 @@ def test_failed_password_change_keeps_every_session(app, staff):
         data={"password-current": "wrong", "password-new": NEW_PASSWORD, "password-confirm": NEW_PASSWORD},
     )
     assert _signed_in(here) and _signed_in(elsewhere)
-
-
-def _save_account(admin_client, user, **changes):
-    data = {
-        "email": user.email,
-        "display_name": user.display_name,
-        "role": user.role,
-        "languages": user.language_list,
-        "active": "y" if user.active else "",
-        "password": "",
-    }
-    data.update(changes)
-    if not data["active"]:
-        del data["active"]
-    return admin_client.post(f"/newsroom/users/{user.id}", data=data)
 
 
 def test_deactivation_ends_sessions_for_good(app, staff):

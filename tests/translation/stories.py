@@ -42,3 +42,12 @@ def run_draft(app, article_id, target="mk") -> Job:
         job = db.session.get(Job, job.id)
         db.session.expunge(job)
         return job
+
+
+def segments(app, article_id, locale="mk") -> dict[str, str]:
+    """The translated segments' texts by key."""
+    from bv.translation import sync
+
+    with app.app_context():
+        translation = db.session.get(Article, article_id).translation(locale)
+        return {k: t.target_text for k, t in sync.translated_segments(translation).items()}

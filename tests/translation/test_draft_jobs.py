@@ -25,18 +25,13 @@ from tests.translation.fake_providers import point_at
 from tests.translation.stories import editor as _editor
 from tests.translation.stories import login as _login
 from tests.translation.stories import run_draft
+from tests.translation.stories import segments as _segments
 from tests.translation.stories import write as _write
 
 
 def _draft(app, article_id, target="mk"):
     job = run_draft(app, article_id, target)
     return job.id, job.status, dict(job.result or {}), job.error
-
-
-def _segments(app, article_id, locale="mk") -> dict[str, str]:
-    with app.app_context():
-        translation = db.session.get(Article, article_id).translation(locale)
-        return {k: t.target_text for k, t in sync.translated_segments(translation).items()}
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from tests.translation.fake_providers import point_at
 from tests.translation.stories import editor as _editor
 from tests.translation.stories import login as _login
 from tests.translation.stories import run_draft
+from tests.translation.stories import segments as _segments
 from tests.translation.stories import write as _write
 
 
@@ -43,12 +44,6 @@ def _review_all(article, locale):
     review.save_review(article, locale, {k: t.target_text for k, t in done.items()}, set(done),
                        user=_editor(), expected_revision=None)
     assert all(t.reviewed for t in sync.translated_segments(article.translation(locale)).values())
-
-
-def _segments(app, article_id, locale="mk") -> dict[str, str]:
-    with app.app_context():
-        translation = db.session.get(Article, article_id).translation(locale)
-        return {k: t.target_text for k, t in sync.translated_segments(translation).items()}
 
 
 @pytest.fixture
