@@ -64,6 +64,13 @@ def latest_revision_number(translation: ArticleTranslation) -> int:
     )
 
 
+def latest_revision_id(translation: ArticleTranslation) -> int | None:
+    """The id of a translation's newest revision, without loading its history."""
+    return db.session.scalar(
+        select(db.func.max(Revision.id)).where(Revision.translation_id == translation.id)
+    )
+
+
 def create_article(*, source_locale, category=None, author=None, byline="", tags=()) -> Article:
     """A new story; its source version is added by save_translation."""
     article = Article(

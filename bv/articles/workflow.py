@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from bv.accounts.permissions import PermissionDenied, can
 from bv.articles.models import ArticleTranslation
+from bv.articles.service import latest_revision_id
 from bv.audit.service import record
 from bv.database import utcnow
 from bv.extensions import db
@@ -128,8 +129,7 @@ def transition(
                 detail["changes"] = True
             translation.published_at = translation.first_published_at or now
             translation.first_published_at = translation.first_published_at or now
-            latest = translation.revisions[-1].id if translation.revisions else None
-            translation.make_live(latest)
+            translation.make_live(latest_revision_id(translation))
     translation.status_changed_at = now
     translation.status_changed_by_id = getattr(user, "id", None)
     detail["to"] = translation.status
