@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 
 from bv.extensions import db
 from bv.media import ImageRejected, store_image
-from tests.conftest import PASSWORD
+from tests.test_newsroom_writing import _edit_form, _login
 
 ORIENTATION = 0x0112
 RED, BLUE = (220, 20, 20), (20, 20, 220)
@@ -159,11 +159,10 @@ def test_pixel_limit_comes_from_the_config(app):
 
 
 def test_decompression_bomb_upload_is_a_form_error_not_a_500(app, staff, client, stories):
-    client.post("/newsroom/login", data={"email": staff["editor"], "password": PASSWORD})
+    _login(client, staff["editor"])
     client.post("/newsroom/account", data={"account-ui_locale": "en"})
     article_id = stories["other"]
-    html = client.get(f"/newsroom/articles/{article_id}/sq/edit").get_data(as_text=True)
-    version = html.split('id="version" name="version" type="hidden" value="')[1].split('"')[0]
+    version = _edit_form(client, article_id, "sq")
     response = client.post(
         f"/newsroom/articles/{article_id}/sq/edit",
         data={
