@@ -29,9 +29,27 @@ SITE_ACTIONS = {
 }
 
 
+class SystemActor:
+    """The site itself acting: the scheduler, background jobs, CLI commands, demo content."""
+
+    id = None
+    role = "system"
+    display_name = "BalkanView"
+    is_authenticated = True
+    active = True
+    language_list: list[str] = []
+
+    def __repr__(self) -> str:
+        return "<SYSTEM>"
+
+
+SYSTEM = SystemActor()
+
+
 def can(user: User | None, action: str, translation=None, *, locale: str | None = None) -> bool:
     """True when the user may perform the action; None stands for the system (CLI, scheduler)."""
-    if user is None:
+    if user is None or user is SYSTEM:
+        # None still stands for the system until every caller passes SYSTEM
         return True
     if not getattr(user, "is_authenticated", False) or not user.active:
         return False
