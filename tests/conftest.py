@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from bv import create_app
+from bv.accounts.permissions import SYSTEM
 from bv.extensions import db, limiter
 
 PG_URL = os.environ.get("BV_TEST_DATABASE_URL")
@@ -227,7 +228,7 @@ def stories(app, staff):
         )
         service.save_translation(
             own, "sq", {"headline": "Park i ri në Tetovë", "lede": "Komuna ndërton park."}
-        )
+        , user=SYSTEM)
         other = service.create_article(source_locale="sq", author=editor)
         t = service.save_translation(
             other,
@@ -236,4 +237,5 @@ def stories(app, staff):
             user=editor,
         )
         workflow.transition(t, "publish", user=editor)
+        db.session.commit()
         return {"own": own.id, "other": other.id}

@@ -7,6 +7,7 @@ import time
 import pytest
 from sqlalchemy import select
 
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service
 from bv.extensions import db
 from bv.jobs import queue
@@ -19,11 +20,12 @@ def _run_one_job(application) -> Job:
 
     with application.app_context():
         article = service.create_article(source_locale="sq")
-        service.save_translation(article, "sq", {"headline": "Lajm", "lede": "Hyrje.", "body": "Tekst."})
+        service.save_translation(article, "sq", {"headline": "Lajm", "lede": "Hyrje.", "body": "Tekst."}, user=SYSTEM)
         job = Job(kind="machine_draft", article_id=article.id, payload={"target": "en", "provider": None})
         db.session.add(job)
         db.session.commit()
         job_id = job.id
+        db.session.commit()
     run_machine_draft(job_id)  # enqueued: nothing runs until a consumer takes it
     with application.app_context():
         assert db.session.get(Job, job_id).status == "queued"

@@ -2,6 +2,7 @@
 
 from sqlalchemy import select
 
+from bv.accounts.permissions import SYSTEM
 from bv.articles.models import Article, Tag
 from bv.extensions import db
 from tests.test_newsroom_writing import ARTICLE, _create, _login
@@ -65,7 +66,8 @@ def test_the_article_list_is_paginated(app, staff, client):
     with app.app_context():
         for n in range(ARTICLES_PER_PAGE + 3):
             article = service.create_article(source_locale="sq")
-            service.save_translation(article, "sq", {"headline": f"Lajmi numër {n}"}, commit=False)
+            service.save_translation(article, "sq", {"headline": f"Lajmi numër {n}"}, user=SYSTEM)
+        db.session.commit()
         db.session.commit()
     _login(client, staff["editor"])
     first = client.get("/newsroom/articles").get_data(as_text=True)

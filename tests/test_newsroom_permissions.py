@@ -189,6 +189,7 @@ def test_translator_is_limited_to_their_target_languages(app, staff, stories):
             workflow.transition(article.translation("sq"), "publish", user=translator)
         with pytest.raises(PermissionDenied):
             service.save_translation(article, "mk", {"headline": "x"}, user=translator)
+        db.session.commit()
 
 
 def test_author_cannot_touch_other_peoples_articles(app, staff, stories):
@@ -198,6 +199,7 @@ def test_author_cannot_touch_other_peoples_articles(app, staff, stories):
         assert not can(author, "edit", other.translation("sq"))
         with pytest.raises(PermissionDenied):
             service.save_translation(other, "sq", {"headline": "x"}, user=author)
+        db.session.commit()
 
 
 def test_inactive_accounts_can_do_nothing(app, staff):

@@ -10,6 +10,7 @@ from PIL import Image as PILImage
 from sqlalchemy import func, select
 
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service, workflow
 from bv.articles.models import Article, ArticleTranslation, Revision
 from bv.audit.models import AuditEvent
@@ -207,8 +208,9 @@ def test_sanitization_keeps_scripts_handlers_and_js_urls_off_the_page(app, staff
     _create(client, body=hostile, headline="Hostile", lede="<b onmouseover=alert(6)>l</b>")
     with app.app_context():
         t = db.session.scalar(select(ArticleTranslation))
-        workflow.transition(t, "publish")
+        workflow.transition(t, "publish", user=SYSTEM)
         url = f"/mk/a/{t.slug}"
+        db.session.commit()
     html = client.get(url).get_data(as_text=True)
     parsed = _Tags()
     parsed.feed(html)
@@ -380,7 +382,8 @@ def test_revision_diff_and_restore(app, staff, client, stories):
     article_id = stories["other"]
     with app.app_context():
         article = db.session.get(Article, article_id)
-        service.save_translation(article, "sq", {"body": "Teksti me fjalë të reja."})
+        service.save_translation(article, "sq", {"body": "Teksti me fjalë të reja."}, user=SYSTEM)
+        db.session.commit()
     diff = client.get(f"/newsroom/articles/{article_id}/sq/history?a=1&b=2").get_data(as_text=True)
     assert '<span class="diff">Teksti<ins> me fjalë të reja</ins>.</span>' in diff
     with app.app_context():
@@ -407,13 +410,14 @@ def test_publishing_one_language_never_changes_another(app, staff, stories):
         article = db.session.get(Article, stories["own"])
         mk, sq = article.translation("mk"), article.translation("sq")
         before = (sq.status, sq.published_at, sq.version)
-        workflow.transition(mk, "publish")
+        workflow.transition(mk, "publish", user=SYSTEM)
         assert mk.status == "published"
         assert (sq.status, sq.published_at, sq.version) == before
         with pytest.raises(workflow.TransitionError):
-            workflow.transition(sq, "publish")  # a translation must be approved first
+            workflow.transition(sq, "publish", user=SYSTEM)  # a translation must be approved first
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "translation.publish")).all()
         assert events[-1].locale == "mk"
+        db.session.commit()
 
 
 def test_matrix_page_shows_status_and_who(app, staff, client, stories):
@@ -499,6 +503,7 @@ def test_returning_a_version_cancels_its_schedule(app, staff, stories):
         assert t.scheduled_at is None
         assert workflow.publish_due(utcnow() + timedelta(hours=2)) == 0
         assert t.status == "draft"
+        db.session.commit()
 
 
 def test_scheduling_in_the_past_is_refused(app, staff, client, stories):

@@ -16,6 +16,8 @@ TRANSLATION_ACTIONS = {
     "unschedule": {"admin", "editor"},
     "override": {"admin", "editor"},
     "machine_translate": {"admin", "editor", "translator"},
+    # an approved translation edited again goes back to review: whoever may edit causes it
+    "reopen": {"admin", "editor", "author", "translator"},
 }
 
 SITE_ACTIONS = {
@@ -47,10 +49,11 @@ SYSTEM = SystemActor()
 
 
 def can(user: User | None, action: str, translation=None, *, locale: str | None = None) -> bool:
-    """True when the user may perform the action; None stands for the system (CLI, scheduler)."""
-    if user is None or user is SYSTEM:
-        # None still stands for the system until every caller passes SYSTEM
+    """True when the user may perform the action; SYSTEM may do anything, nobody (None) nothing."""
+    if user is SYSTEM:
         return True
+    if user is None:
+        return False
     if not getattr(user, "is_authenticated", False) or not user.active:
         return False
     if action in SITE_ACTIONS:
@@ -70,6 +73,11 @@ def can(user: User | None, action: str, translation=None, *, locale: str | None 
         # authors touch only their own articles
         return article.author_id == user.id
     return True
+
+
+def roles_with(action: str) -> set[str]:
+    """The roles the table allows an action (to find who should hear about it)."""
+    return set(SITE_ACTIONS.get(action) or TRANSLATION_ACTIONS.get(action) or ())
 
 
 class PermissionDenied(Exception):

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bv.articles.fields import max_length
 from bv.database import UTCDateTime, utcnow
 from bv.extensions import db
 
@@ -142,15 +143,15 @@ class ArticleTranslation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"))
     locale: Mapped[str] = mapped_column(String(5))
-    headline: Mapped[str] = mapped_column(String(200), default="")
+    headline: Mapped[str] = mapped_column(String(max_length("headline")), default="")
     slug: Mapped[str] = mapped_column(String(220))
     lede: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
     # rendered and sanitized once, at save time
     body_html: Mapped[str] = mapped_column(Text, default="")
     word_count: Mapped[int] = mapped_column(default=0)
-    image_alt: Mapped[str] = mapped_column(String(300), default="")
-    image_caption: Mapped[str] = mapped_column(String(500), default="")
+    image_alt: Mapped[str] = mapped_column(String(max_length("image_alt")), default="")
+    image_caption: Mapped[str] = mapped_column(String(max_length("image_caption")), default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -162,18 +163,22 @@ class ArticleTranslation(db.Model):
     outdated_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # What readers see. Publishing copies the working text here, so a later save by someone
     # who may not publish (a translator, an author, a machine draft) waits for an editor.
-    live_headline: Mapped[str] = mapped_column(String(200), default="")
+    live_headline: Mapped[str] = mapped_column(String(max_length("headline")), default="")
     live_lede: Mapped[str] = mapped_column(Text, default="")
     live_body_html: Mapped[str] = mapped_column(Text, default="")
     live_word_count: Mapped[int] = mapped_column(default=0)
-    live_image_alt: Mapped[str] = mapped_column(String(300), default="")
-    live_image_caption: Mapped[str] = mapped_column(String(500), default="")
+    live_image_alt: Mapped[str] = mapped_column(String(max_length("image_alt")), default="")
+    live_image_caption: Mapped[str] = mapped_column(String(max_length("image_caption")), default="")
     live_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("revision.id", use_alter=True, name="fk_translation_live_revision")
     )
     # when the text readers see went stale; stays set while a fix waits for publication
     live_outdated_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     has_pending_changes: Mapped[bool] = mapped_column(default=False)
+    # an address change of a published version that waits for an editor, like its text
+    pending_slug: Mapped[str | None] = mapped_column(String(220))
+    # the provider(s) whose machine draft last wrote this version; None after a person's save
+    updated_via: Mapped[str | None] = mapped_column(String(80))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -193,6 +198,9 @@ class ArticleTranslation(db.Model):
     status_changed_by = relationship("User", foreign_keys=[status_changed_by_id])
 
     __mapper_args__ = {"version_id_col": version}
+
+    # set by the save in this transaction when a blocking problem kept its text from readers
+    held_back = None
 
     @property
     def is_published(self) -> bool:
@@ -256,12 +264,12 @@ class Revision(db.Model):
         ForeignKey("article_translation.id", ondelete="CASCADE"), index=True
     )
     number: Mapped[int]
-    headline: Mapped[str] = mapped_column(String(200), default="")
+    headline: Mapped[str] = mapped_column(String(max_length("headline")), default="")
     slug: Mapped[str] = mapped_column(String(220), default="")
     lede: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
-    image_alt: Mapped[str] = mapped_column(String(300), default="")
-    image_caption: Mapped[str] = mapped_column(String(500), default="")
+    image_alt: Mapped[str] = mapped_column(String(max_length("image_alt")), default="")
+    image_caption: Mapped[str] = mapped_column(String(max_length("image_caption")), default="")
     # a typo fix that must not outdate translations
     minor: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(String(300), default="")

@@ -1,23 +1,34 @@
-"""Writing articles: create, save a language version (with a revision), slugs and redirects."""
+"""Writing articles: create, save a language version (with a revision), and what readers see.
+
+`save_translation` is the only writer of a version's text. It records a revision, tells the
+rest of the newsroom through `bv.events` (segments, staleness and notifications subscribe
+there), and decides whether readers see the new text now or once an editor publishes it.
+Nothing here commits: the caller owns the transaction.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from bv.accounts.permissions import PermissionDenied, can
-from bv.articles.models import (
-    Article,
-    ArticleTranslation,
-    Revision,
-    SlugRedirect,
-)
+from bv import events
+from bv.accounts.permissions import SYSTEM, PermissionDenied, can
+from bv.articles import workflow
+from bv.articles.fields import FIELD_NAMES, clean, values_of
+from bv.articles.models import Article, ArticleTranslation, Revision, Tag
 from bv.articles.rendering import count_words, render_body
-from bv.articles.slugs import make_slug
+from bv.articles.revisions import latest_revision_id, latest_revision_number
+from bv.articles.slugs import apply_pending_slug, change_slug, make_slug, unique_slug
 from bv.audit.service import record
 from bv.database import utcnow
 from bv.extensions import db
 
-TEXT_FIELDS = ("headline", "lede", "body", "image_alt", "image_caption")
+TEXT_FIELDS = FIELD_NAMES
+
+__all__ = [
+    "EditConflict", "TEXT_FIELDS", "create_article", "find_or_create_tags",
+    "get_or_create_translation", "latest_revision_id", "latest_revision_number",
+    "restore_revision", "save_translation", "unique_slug",
+]
 
 
 class EditConflict(Exception):
@@ -27,48 +38,6 @@ class EditConflict(Exception):
         super().__init__("edit conflict")
         self.translation = translation
         self.submitted = submitted
-
-
-def unique_slug(locale: str, text: str, translation_id: int | None = None) -> str:
-    """A slug for the locale that no other translation and no redirect uses."""
-    base = make_slug(text, locale)
-    candidate, n = base, 2
-    while True:
-        taken = db.session.scalar(
-            select(ArticleTranslation.id).where(
-                ArticleTranslation.locale == locale,
-                ArticleTranslation.slug == candidate,
-                ArticleTranslation.id != (translation_id or 0),
-            )
-        ) or db.session.scalar(
-            select(SlugRedirect.id).where(
-                SlugRedirect.locale == locale,
-                SlugRedirect.old_slug == candidate,
-                SlugRedirect.translation_id != (translation_id or 0),
-            )
-        )
-        if not taken:
-            return candidate
-        candidate, n = f"{base}-{n}", n + 1
-
-
-def latest_revision_number(translation: ArticleTranslation) -> int:
-    """The newest revision number of a translation, 0 before its first save."""
-    if translation.id is None:
-        return 0
-    return (
-        db.session.scalar(
-            select(db.func.max(Revision.number)).where(Revision.translation_id == translation.id)
-        )
-        or 0
-    )
-
-
-def latest_revision_id(translation: ArticleTranslation) -> int | None:
-    """The id of a translation's newest revision, without loading its history."""
-    return db.session.scalar(
-        select(db.func.max(Revision.id)).where(Revision.translation_id == translation.id)
-    )
 
 
 def create_article(*, source_locale, category=None, author=None, byline="", tags=()) -> Article:
@@ -85,12 +54,39 @@ def create_article(*, source_locale, category=None, author=None, byline="", tags
     return article
 
 
+def check_version(translation: ArticleTranslation | None, expected_revision: int | None,
+                  submitted: dict) -> None:
+    """Optimistic locking: EditConflict when someone saved since `expected_revision`."""
+    # the content counter: a status change or outdated flag is not a conflict
+    if translation is not None and expected_revision is not None:
+        if latest_revision_number(translation) != expected_revision:
+            raise EditConflict(translation, submitted)
+
+
+def get_or_create_translation(article: Article, locale: str, *, user,
+                              at=None) -> ArticleTranslation:
+    """The article's version in `locale`, started as an empty draft when there is none."""
+    translation = article.translation(locale)
+    if translation is not None:
+        if not can(user, "edit", translation):
+            raise PermissionDenied("edit")
+        return translation
+    if not can(user, "edit", None, locale=locale):
+        raise PermissionDenied("edit")
+    translation = ArticleTranslation(
+        article=article, locale=locale, status="draft", slug="", created_at=at or utcnow()
+    )
+    db.session.add(translation)
+    db.session.flush()
+    return translation
+
+
 def save_translation(
     article: Article,
     locale: str,
     values: dict,
     *,
-    user=None,
+    user,
     expected_revision: int | None = None,
     minor: bool = False,
     note: str = "",
@@ -99,44 +95,35 @@ def save_translation(
     segments_reviewed: bool = False,
     adopt_segments: bool = True,
     at=None,
-    commit: bool = True,
+    via: str | None = None,
+    go_live: bool = False,
 ) -> ArticleTranslation:
     """Save one language version as a new revision.
 
     `expected_revision` is the revision number the editor started from; when someone saved
-    since, EditConflict is raised and nothing is written (optimistic locking).
+    since, EditConflict is raised and nothing is written (optimistic locking). `via` names the
+    machine provider(s) when a draft, not a person, wrote the text. `go_live` lets the system
+    (an import) put a published version's text online; a person's save goes live only when
+    they may publish it and nothing blocks it.
     """
-    translation = article.translation(locale)
-    if translation is not None and not can(user, "edit", translation):
-        raise PermissionDenied("edit")
-    if translation is None and user is not None and not can(
-        user, "edit", None, locale=locale
-    ):
-        raise PermissionDenied("edit")
-    if translation is not None and expected_revision is not None:
-        # the content counter: a status change or outdated flag is not a conflict
-        if latest_revision_number(translation) != expected_revision:
-            raise EditConflict(translation, values)
-
+    check_version(article.translation(locale), expected_revision, values)
     now = at or utcnow()
-    if translation is None:
-        translation = ArticleTranslation(
-            article=article, locale=locale, status="draft", slug="", created_at=now
-        )
-        db.session.add(translation)
+    translation = get_or_create_translation(article, locale, user=user, at=now)
     if based_on is not None:
         translation.source_revision_id = based_on.id
-    before = {field: getattr(translation, field) or "" for field in TEXT_FIELDS}
-    for field in TEXT_FIELDS:
-        if field in values:
-            setattr(translation, field, (values[field] or "").strip())
-    changed = any(before[f] != getattr(translation, f) for f in TEXT_FIELDS)
+    before = values_of(translation)
+    for name in FIELD_NAMES:
+        if name in values:
+            setattr(translation, name, clean(name, values[name]))
+    changed = before != values_of(translation)
     translation.body_html = render_body(translation.body)
     translation.word_count = count_words(translation.headline, translation.lede, translation.body)
     translation.updated_at = now
-    translation.updated_by_id = getattr(user, "id", None)
+    person = user is not SYSTEM
+    translation.updated_by_id = getattr(user, "id", None) if person else None
+    translation.updated_via = None if person else (via or None)
     db.session.flush()
-    _update_slug(translation, slug)
+    slug_moved = _update_slug(translation, slug, user=user)
 
     number = latest_revision_number(translation) + 1
     revision = Revision(
@@ -145,108 +132,87 @@ def save_translation(
         slug=translation.slug,
         minor=minor,
         note=(note or "")[:300],
-        author_id=getattr(user, "id", None),
+        author_id=translation.updated_by_id,
         created_at=now,
-        **{f: getattr(translation, f) for f in TEXT_FIELDS},
+        **values_of(translation),
     )
     db.session.add(revision)
     db.session.flush()
-    if adopt_segments or locale == article.source_locale:
-        _sync_segments(article, translation, user=user, minor=minor, reviewed=segments_reviewed)
-    _hold_or_publish(article, translation, revision, user=user, changed=changed)
+    # segments, staleness and whoever else cares react inside this transaction
+    events.translation_saved.send(
+        translation, user=user, revision=revision, changed=changed, minor=minor,
+        adopt=adopt_segments or locale == article.source_locale, reviewed=segments_reviewed,
+    )
+    _hold_or_publish(article, translation, revision, user=user,
+                     changed=changed or slug_moved, go_live=go_live)
     record(
         "translation.saved",
         user=user,
         article=article,
         locale=locale,
-        detail={"revision": number, "minor": minor},
+        detail={"revision": number, "minor": minor, **({"via": via} if via else {})},
     )
-    if commit:
-        db.session.commit()
     return translation
 
 
-def _hold_or_publish(article, translation, revision, *, user, changed: bool) -> None:
+def _hold_or_publish(article, translation, revision, *, user, changed: bool,
+                     go_live: bool) -> None:
     """Decide what readers see after a save.
 
-    An editor's save of a published version goes live at once; anyone else's (an author,
-    a translator, a machine draft) waits as pending changes until an editor publishes them.
-    An approved translation whose text changes needs approving again.
+    An editor's save of a published version goes live at once, unless a blocking problem (a
+    failed check, a body its segments do not hold) would reach readers: then it waits as
+    pending changes, and `translation.held_back` says why. Anyone else's save (an author, a
+    translator, a machine draft) waits until an editor publishes it. An approved translation
+    whose text changes goes back to review through the workflow.
     """
     if translation.status == "published":
-        if user is not None and can(user, "publish", translation):
+        may_publish = go_live or (user is not SYSTEM and can(user, "publish", translation))
+        problems = workflow.live_problems(translation) if changed else []
+        if may_publish and not problems:
             translation.make_live(revision.id)
+            apply_pending_slug(translation)
+            events.live_text_changed.send(translation, reason="live_edit")
         elif changed:
             translation.has_pending_changes = True
+            translation.held_back = problems
+            if problems:
+                record("translation.held", user=user, article=article,
+                       locale=translation.locale,
+                       detail={"revision": revision.number, "problems": problems})
     elif (
         changed
         and translation.status == "approved"
         and translation.locale != article.source_locale
     ):
-        translation.status = "in_review"
-        record(
-            "translation.reopened",
-            user=user,
-            article=article,
-            locale=translation.locale,
-            detail={"revision": revision.number, "schedule_cancelled": bool(translation.scheduled_at)},
-        )
-        translation.scheduled_at = None
+        workflow.transition(translation, "reopen", user=user)
     # the source moved on: what readers see is stale as well, whatever waits to be published
     for other in article.translations:
         if other.is_published and other.outdated_since and other.live_outdated_since is None:
             other.live_outdated_since = other.outdated_since
 
 
-def _sync_segments(article: Article, translation: ArticleTranslation, *, user, minor, reviewed):
-    """Source saves re-split the segments and may outdate translations; target saves align."""
-    from bv.translation import sync
+def _update_slug(translation: ArticleTranslation, requested: str | None, *, user) -> bool:
+    """Slugs follow the headline until first publication; afterwards only on request.
 
-    if translation.locale == article.source_locale:
-        sync.sync_source(article, minor=minor)
-        from bv.notifications import on_outdated
-
-        for stale in sync.refresh_outdated(article):
-            record(
-                "translation.outdated",
-                user=user,
-                article=article,
-                locale=stale.locale,
-                detail={"minor": minor},
-            )
-            on_outdated(stale, user)
-        return
-    if translation.source_revision_id is None and article.source and article.source.revisions:
-        translation.source_revision_id = article.source.revisions[-1].id
-    sync.adopt(translation, reviewed=reviewed, user=user)
-    sync.refresh_outdated(article)
-
-
-def _update_slug(translation: ArticleTranslation, requested: str | None) -> None:
-    """Slugs follow the headline until first publication; afterwards only on request."""
+    A published version's address is what readers and search engines know: a change to it
+    waits for an editor like its text. Returns True when a change waits.
+    """
     if requested:
         new_slug = unique_slug(translation.locale, requested, translation.id)
+        if new_slug == translation.slug:
+            return False
+        if translation.status == "published":
+            translation.pending_slug = new_slug
+            return True
     elif not translation.slug or translation.first_published_at is None:
         new_slug = unique_slug(translation.locale, translation.headline, translation.id)
     else:
-        return
-    old = translation.slug
-    if old == new_slug:
-        return
-    if old and translation.first_published_at is not None:
-        db.session.add(
-            SlugRedirect(locale=translation.locale, old_slug=old, translation_id=translation.id)
-        )
-    # a redirect that pointed at the new slug would shadow it
-    db.session.execute(
-        db.delete(SlugRedirect).where(
-            SlugRedirect.locale == translation.locale, SlugRedirect.old_slug == new_slug
-        )
-    )
-    translation.slug = new_slug
+        return False
+    change_slug(translation, new_slug)
+    return False
 
 
-def restore_revision(revision: Revision, *, user=None) -> ArticleTranslation:
+def restore_revision(revision: Revision, *, user) -> ArticleTranslation:
     """Bring back an old revision's text as a new revision; history is never rewritten."""
     translation = revision.translation
     values = {f: getattr(revision, f) for f in TEXT_FIELDS}
@@ -261,8 +227,6 @@ def restore_revision(revision: Revision, *, user=None) -> ArticleTranslation:
 
 def find_or_create_tags(text: str, locale: str) -> list:
     """Tags from a comma-separated list; unknown names become new tags named in this locale."""
-    from bv.articles.models import Tag
-
     wanted = [t.strip() for t in (text or "").split(",") if t.strip()]
     if not wanted:
         return []

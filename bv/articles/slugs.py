@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from slugify import slugify
+from sqlalchemy import delete, select
+
+from bv.articles.models import ArticleTranslation, SlugRedirect
+from bv.extensions import db
 
 # python-slugify NFKD-normalizes before transliterating and would drop the "j" of ѓ and ќ
 _MK_LOWER = {
@@ -25,3 +29,52 @@ def make_slug(text: str, locale: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     return slugify(
         text, replacements=replacements, max_length=max_length, word_boundary=True
     ) or "article"
+
+
+def unique_slug(locale: str, text: str, translation_id: int | None = None) -> str:
+    """A slug for the locale that no other translation and no redirect uses."""
+    base = make_slug(text, locale)
+    candidate, n = base, 2
+    while True:
+        taken = db.session.scalar(
+            select(ArticleTranslation.id).where(
+                ArticleTranslation.locale == locale,
+                ArticleTranslation.slug == candidate,
+                ArticleTranslation.id != (translation_id or 0),
+            )
+        ) or db.session.scalar(
+            select(SlugRedirect.id).where(
+                SlugRedirect.locale == locale,
+                SlugRedirect.old_slug == candidate,
+                SlugRedirect.translation_id != (translation_id or 0),
+            )
+        )
+        if not taken:
+            return candidate
+        candidate, n = f"{base}-{n}", n + 1
+
+
+def change_slug(translation: ArticleTranslation, new_slug: str) -> None:
+    """Move a version to a new address; a published one keeps answering at the old one."""
+    old = translation.slug
+    if old == new_slug:
+        return
+    if old and translation.first_published_at is not None:
+        db.session.add(
+            SlugRedirect(locale=translation.locale, old_slug=old, translation_id=translation.id)
+        )
+    # a redirect that pointed at the new slug would shadow it
+    db.session.execute(
+        delete(SlugRedirect).where(
+            SlugRedirect.locale == translation.locale, SlugRedirect.old_slug == new_slug
+        )
+    )
+    translation.slug = new_slug
+
+
+def apply_pending_slug(translation: ArticleTranslation) -> None:
+    """An address change that waited for an editor goes live with the text."""
+    if translation.pending_slug:
+        change_slug(translation, unique_slug(translation.locale, translation.pending_slug,
+                                             translation.id))
+        translation.pending_slug = None

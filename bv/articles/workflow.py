@@ -1,12 +1,18 @@
-"""The life of one language version. Every status change goes through transition()."""
+"""The life of one language version. Every status change goes through transition().
+
+transition() checks permission and status, applies the change, records the audit event and
+sends `events.status_changed`; it does not commit: the view, command or job does.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bv.accounts.permissions import PermissionDenied, can
+from bv import events
+from bv.accounts.permissions import SYSTEM, PermissionDenied, can
 from bv.articles.models import ArticleTranslation
-from bv.articles.service import latest_revision_id
+from bv.articles.revisions import latest_revision_id
+from bv.articles.slugs import apply_pending_slug
 from bv.audit.service import record
 from bv.database import utcnow
 from bv.extensions import db
@@ -31,7 +37,11 @@ TRANSITIONS = {
     "unpublish": ({"published"}, "unpublished"),
     "schedule": ({"approved", "unpublished"}, None),
     "unschedule": ({"approved", "unpublished", "draft", "in_review"}, None),
+    # an approved translation whose text changed needs approving again (made by a save)
+    "reopen": ({"approved"}, "in_review"),
 }
+# made by the system on a save, never offered as a button
+IMPLICIT_ACTIONS = {"reopen"}
 
 # further ahead is a typo (9999 for 2026), not a plan
 MAX_SCHEDULE_AHEAD = timedelta(days=731)
@@ -41,8 +51,15 @@ SOURCE_PUBLISH_FROM = {"draft", "in_review", "approved", "unpublished"}
 
 # checks registered by the translation workflow (approval gate); each returns messages
 approval_checks: list = []
-# called with (translation, action, user) inside the transaction, e.g. to notify people
-transition_hooks: list = []
+# blocking problems that keep a save of a published version from readers without review
+live_checks: list = []
+
+
+def live_problems(translation: ArticleTranslation) -> list[str]:
+    """Why the version's working text may not go live without an editor's override."""
+    if translation.locale == translation.article.source_locale:
+        return []
+    return [p for check in live_checks for p in check(translation)]
 
 
 def allowed_from(translation: ArticleTranslation, action: str) -> set[str]:
@@ -62,6 +79,8 @@ def available_actions(translation: ArticleTranslation, user) -> list[str]:
     """The actions this user can take on the translation right now."""
     result = []
     for action in TRANSITIONS:
+        if action in IMPLICIT_ACTIONS:
+            continue
         if action == "unschedule" and translation.scheduled_at is None:
             continue
         if translation.status in allowed_from(translation, action) and can(
@@ -75,13 +94,12 @@ def transition(
     translation: ArticleTranslation,
     action: str,
     *,
-    user=None,
+    user,
     when: datetime | None = None,
     override_reason: str | None = None,
     at: datetime | None = None,
-    commit: bool = True,
 ) -> ArticleTranslation:
-    """Check permission and status, apply the change, record it and commit.
+    """Check permission and status, apply the change and record it (the caller commits).
 
     `at` backdates the change (demo content and imports); it defaults to now.
     """
@@ -130,6 +148,7 @@ def transition(
             translation.published_at = translation.first_published_at or now
             translation.first_published_at = translation.first_published_at or now
             translation.make_live(latest_revision_id(translation))
+            apply_pending_slug(translation)
     translation.status_changed_at = now
     translation.status_changed_by_id = getattr(user, "id", None)
     detail["to"] = translation.status
@@ -140,15 +159,18 @@ def transition(
         locale=translation.locale,
         detail=detail,
     )
-    for hook in transition_hooks:
-        hook(translation, action, user)
-    if commit:
-        db.session.commit()
+    events.status_changed.send(translation, user=user, action=action, detail=detail)
+    if action in ("publish", "unpublish"):
+        events.live_text_changed.send(translation, reason=action)
     return translation
 
 
 def publish_due(now: datetime | None = None) -> int:
-    """Publish every scheduled translation whose time has come; returns how many."""
+    """Publish every scheduled translation whose time has come; returns how many.
+
+    This is the scheduler job's body: one transaction per publication, so one that fails
+    does not hold back the others.
+    """
     now = now or utcnow()
     due = db.session.scalars(
         db.select(ArticleTranslation).where(
@@ -158,9 +180,11 @@ def publish_due(now: datetime | None = None) -> int:
     published = 0
     for translation in due:
         try:
-            transition(translation, "publish", user=None)
+            transition(translation, "publish", user=SYSTEM)
+            db.session.commit()
             published += 1
         except TransitionError:
+            db.session.rollback()
             translation.scheduled_at = None
             db.session.commit()
     return published

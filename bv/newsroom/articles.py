@@ -67,6 +67,22 @@ def _form_values(form) -> dict:
     return {f: getattr(form, f).data or "" for f in service.TEXT_FIELDS}
 
 
+def flash_held_back(translation) -> bool:
+    """Say why a save of a published version did not reach readers; True when it did not."""
+    problems = getattr(translation, "held_back", None)
+    if not problems:
+        return False
+    flash(
+        _("Your changes were saved, but readers still see the published text: the changes "
+          "have problems that must not go online unreviewed. Fix them, or publish the changes "
+          "from the article page with a reason."),
+        "error",
+    )
+    for problem in problems:
+        flash(str(problem), "error")
+    return True
+
+
 @bp.get("/articles")
 @login_required
 def articles():
@@ -114,8 +130,7 @@ def new_article():
                 _form_values(form),
                 user=current_user,
                 note=form.note.data,
-                commit=False,
-            )
+                )
             db.session.commit()
         except ImageRejected as error:
             db.session.rollback()
@@ -234,8 +249,7 @@ def edit(article_id: int, locale: str):
                 minor=bool(form.minor.data) and is_source,
                 note=form.note.data,
                 slug=form.slug.data or None,
-                commit=False,
-            )
+                )
             if shared:
                 article.category_id = form.category.data or None
                 article.byline = (form.byline.data or "").strip()
@@ -255,7 +269,9 @@ def edit(article_id: int, locale: str):
         else:
             flash(_("Saved."), "success")
             saved = article.translation(locale)
-            if saved is not None and saved.has_pending_changes:
+            if flash_held_back(saved):
+                pass
+            elif saved is not None and saved.has_pending_changes:
                 flash(
                     _("Readers still see the published text until an editor publishes "
                       "your changes."),
@@ -340,6 +356,7 @@ def change_status(article_id: int, locale: str, action: str):
         workflow.transition(
             translation, action, user=current_user, when=when, override_reason=reason
         )
+        db.session.commit()
     except workflow.TransitionError as error:
         db.session.rollback()
         message = TRANSITION_MESSAGES.get(error.code, TRANSITION_MESSAGES["unknown_action"])()
@@ -402,6 +419,7 @@ def restore(revision_id: int):
     if not can(current_user, "edit", revision.translation):
         abort(403)
     service.restore_revision(revision, user=current_user)
+    db.session.commit()
     flash(_("Revision %(number)s was restored as a new revision.", number=revision.number), "success")
     return redirect(
         url_for(

@@ -29,7 +29,7 @@ from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.jobs.models import Job
 from bv.newsroom import bp, require
-from bv.newsroom.articles import _article_or_404, _locale_or_404, _may_start
+from bv.newsroom.articles import _article_or_404, _locale_or_404, _may_start, flash_held_back
 from bv.translation import drafting, files, review, sync
 from bv.translation.exchange import ExchangeError
 from bv.translation.models import GlossaryTerm
@@ -86,6 +86,7 @@ def translate(article_id: int, locale: str):
                 user=current_user,
                 expected_revision=expected if translation else None,
             )
+            db.session.commit()
         except review.ReviewError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -101,6 +102,7 @@ def translate(article_id: int, locale: str):
             status = 409
         else:
             flash(_("Translation saved."), "success")
+            flash_held_back(article.translation(locale))
             return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
     rows = review.rows_for(article, locale, submitted=submitted, ticked=ticked)
     done, total = review.progress_of(rows)
@@ -265,6 +267,8 @@ def import_file(article_id: int, locale: str):
         return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
     try:
         report = files.import_file(article, locale, data, upload.filename, user=current_user)
+        if not report.blocked:
+            db.session.commit()
     except ExchangeError as error:
         db.session.rollback()
         return render_template(

@@ -5,23 +5,25 @@ from __future__ import annotations
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from bv import events
 from bv.accounts.models import User
+from bv.accounts.permissions import roles_with
 from bv.extensions import db
+from bv.notifications.service import notify
+from bv.translation.models import TranslatedSegment
 
 
 def editors() -> list[User]:
     """Everyone who publishes."""
     return list(
         db.session.scalars(
-            select(User).where(User.role.in_(("admin", "editor")), User.active.is_(True))
+            select(User).where(User.role.in_(roles_with("publish")), User.active.is_(True))
         )
     )
 
 
 def translators_of(translation) -> list[User]:
     """Translators who worked on this version: its last saver and its segments' editors."""
-    from bv.translation.models import TranslatedSegment
-
     ids = set(
         db.session.scalars(
             select(TranslatedSegment.updated_by_id).where(
@@ -55,24 +57,18 @@ def _payload(translation, user=None) -> dict:
     }
 
 
-def on_transition(translation, action: str, user) -> None:
+def on_status_changed(translation, *, action: str, user, **_) -> None:
     """Editors hear when a translation is approved."""
-    from bv.notifications.service import notify
-
     if action == "approve":
         notify(editors(), "translation_approved", _payload(translation, user))
 
 
-def on_outdated(translation, user) -> None:
+def on_outdated(translation, *, user, **_) -> None:
     """Translators hear when a source they translated changes."""
-    from bv.notifications.service import notify
-
     notify(translators_of(translation), "source_changed", _payload(translation, user))
 
 
 def init_app(app: Flask) -> None:
-    """Hook into the workflow."""
-    from bv.articles import workflow
-
-    if on_transition not in workflow.transition_hooks:
-        workflow.transition_hooks.append(on_transition)
+    """Subscribe to the newsroom's events."""
+    events.status_changed.connect(on_status_changed)
+    events.translation_outdated.connect(on_outdated)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+from bv import events
+from bv.translation import auto, cli, review, sync
+
 
 def init_app(app: Flask) -> None:
-    """The approval gate, automatic drafts on publication, and the mt / xliff commands."""
-    from bv.articles import workflow
-    from bv.translation import auto, cli, review
-
+    """The approval gate, segments kept in step with saves, automatic drafts, the commands."""
     review.init_gate()
-    if auto.on_transition not in workflow.transition_hooks:
-        workflow.transition_hooks.append(auto.on_transition)
+    events.translation_saved.connect(sync.on_translation_saved)
+    events.status_changed.connect(auto.on_status_changed)
     cli.init_app(app)

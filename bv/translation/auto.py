@@ -17,7 +17,7 @@ def enabled() -> bool:
     return settings_for("").get(SETTING) == "1"
 
 
-def on_transition(translation, action: str, user) -> None:
+def on_status_changed(translation, *, action: str, user, **_) -> None:
     """Remember the article; drafts are queued once the publication is committed."""
     article = translation.article
     if action == "publish" and translation.locale == article.source_locale and enabled():

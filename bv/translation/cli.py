@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service
 from bv.articles.models import Article
 from bv.extensions import db
@@ -108,7 +109,7 @@ def import_command(path):
         doc = parse(data, path.name)
         article = _article(doc.article_id)
         # the file names its language; it is held to the same rules as an upload
-        report = files.import_file(article, doc.target_locale, data, path.name, user=None)
+        report = files.import_file(article, doc.target_locale, data, path.name, user=SYSTEM)
     except ExchangeError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None
@@ -119,6 +120,7 @@ def import_command(path):
         click.echo(("error: " if mismatch.blocking else "warning: ") + str(mismatch.message), err=True)
     if report.blocked:
         raise click.ClickException("nothing imported")
+    db.session.commit()
     click.echo(f"imported {report.imported} segments into article {article.id} ({doc.target_locale})")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service
 from bv.articles.models import Article, ArticleTranslation
 from bv.audit.service import record
@@ -21,11 +23,19 @@ from bv.extensions import db
 from bv.i18n import FORMAT_LOCALES, LOCALES
 from bv.jobs.models import Job
 from bv.translation import segments as seg
-from bv.translation import sync
-from bv.translation.memory import draft_segments
-from bv.translation.models import TranslatedSegment
-from bv.translation.mt import AllProvidersFailed, MTError, Settings, Usage
-from bv.translation.mt.errors import TranslationCancelled
+from bv.translation import store, sync
+from bv.translation.glossary import terms_for
+from bv.translation.memory import lookup_exact, normalize
+from bv.translation.mt import (
+    AllProvidersFailed,
+    MTError,
+    MTResult,
+    Settings,
+    TranslationCancelled,
+    Usage,
+    run_chain,
+)
+from bv.translation.mt.placeholders import GlossaryLike
 from bv.translation.review import max_length
 
 log = logging.getLogger(__name__)
@@ -280,7 +290,7 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
     if should_cancel():
         raise TranslationCancelled()
     if drafted:
-        _apply(article, target, drafted, user=user)
+        _apply(article, target, drafted)
     record(
         "machine_draft.done",
         user=user,
@@ -312,45 +322,125 @@ def _beat(job: Job) -> None:
     job.result = {**(job.result or {}), "progress_at": utcnow().isoformat()}
 
 
-def _apply(article: Article, target: str, drafted: dict, *, user) -> ArticleTranslation:
-    """Write drafted segments and the assembled text; other segments keep their text."""
+def _apply(article: Article, target: str, drafted: dict) -> ArticleTranslation:
+    """Write drafted segments, then the text they assemble; other segments keep their text.
+
+    Machine text is credited to its provider: the version names no person as its writer.
+    """
     sources = {s.key: s for s in sync.source_segments(article)}
-    translation = article.translation(target)
-    existing = sync.translated_segments(translation) if translation else {}
-    texts = {key: row.target_text for key, row in existing.items() if key in sources}
+    translation = service.get_or_create_translation(article, target, user=SYSTEM)
+    existing = sync.translated_segments(translation)
     for key, result in drafted.items():
-        texts[key] = result.text
+        existing[key] = store.write_segment(
+            translation, sources[key], result.text, origin=result.origin, user=SYSTEM,
+            reviewed=False, provider=result.provider, route=result.route,
+            existing=existing.get(key),
+        )
+    db.session.flush()
+    texts = {key: row.target_text for key, row in existing.items() if key in sources}
     # a segment with no text yet stays empty; the editor shows it as untranslated
     values = seg.assemble(sync.source_skeleton(article), {k: texts.get(k, "") for k in sources})
     providers = sorted({r.provider for r in drafted.values() if r.provider})
-    translation = service.save_translation(
+    via = ", ".join(providers) or "memory"
+    return service.save_translation(
         article,
         target,
         values,
-        user=None,
-        note="machine draft" + (f" ({', '.join(providers)})" if providers else ""),
+        user=SYSTEM,
+        via=via[:80],
+        note=f"machine draft ({via})",
         adopt_segments=False,
-        commit=False,
     )
-    if user is not None:
-        translation.updated_by_id = user.id
-    now = utcnow()
-    for key, result in drafted.items():
-        source = sources[key]
-        row = existing.get(key)
-        if row is None:
-            row = TranslatedSegment(translation_id=translation.id, key=key)
-            db.session.add(row)
-        row.target_text = result.text
-        row.machine_text = result.text if result.origin == "machine" else row.machine_text
-        row.origin = result.origin
-        row.provider = result.provider
-        row.route = result.route
-        row.source_hash = source.source_hash
-        row.source_text = source.source_text
-        row.reviewed = False
-        row.updated_at = now
-        row.updated_by_id = None
-    db.session.flush()
-    sync.refresh_outdated(article)
-    return translation
+
+
+@dataclass
+class DraftResult:
+    """A drafted segment: text (None when unusable), and where it came from."""
+
+    key: Hashable
+    text: str | None
+    origin: str  # "memory" or "machine"
+    provider: str | None
+    route: str | None
+    error: MTError | None = None
+
+
+def draft_segments(
+    segments: Sequence[tuple[Hashable, str]],
+    source: str,
+    target: str,
+    *,
+    glossary: Iterable[GlossaryLike] | None = None,
+    app_config: Mapping | None = None,
+    usage: Usage | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[DraftResult]:
+    """Draft translations of (key, text) segments: memory first, providers for the rest.
+
+    Exact memory hits never reach a provider; identical texts are sent once. Machine results
+    are remembered (origin "machine") even when the run then fails or is cancelled: those
+    exceptions (AllProvidersFailed, TranslationCancelled) are re-raised after remembering.
+    `glossary=None` loads the pair's glossary; `usage` collects request counts.
+    """
+    config = app_config if app_config is not None else current_app.config
+    rules = terms_for(source, target) if glossary is None else list(glossary)
+    usage = usage if usage is not None else Usage()
+    total = len(segments)
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None and count:
+            progress(done, total)
+
+    # one entry per normalized text, remembering how many segments share it
+    first_text: dict[str, str] = {}
+    weight: dict[str, int] = {}
+    for _key, text in segments:
+        norm = normalize(text)
+        first_text.setdefault(norm, text)
+        weight[norm] = weight.get(norm, 0) + 1
+
+    drafted: dict[str, DraftResult] = {}
+    hits = lookup_exact(source, target, first_text.values())
+    for norm, text in first_text.items():
+        entry = hits.get(text)
+        if entry is not None:
+            drafted[norm] = DraftResult(None, entry.target_text, "memory", entry.provider, None)
+    usage.memory_hits += sum(weight[n] for n in drafted)
+    advance(sum(weight[n] for n in drafted))
+
+    to_send = [n for n in first_text if n not in drafted]
+    try:
+        results = run_chain(
+            [first_text[n] for n in to_send], source, target, glossary=rules, config=config,
+            usage=usage, should_cancel=should_cancel,
+            on_done=lambda indexes: advance(sum(weight[to_send[i]] for i in indexes)),
+        )
+    except (AllProvidersFailed, TranslationCancelled) as exc:
+        _remember_machine(source, target, to_send, first_text, exc.partial)
+        raise
+    machine = dict(enumerate(results))
+    _remember_machine(source, target, to_send, first_text, machine)
+    for i, norm in enumerate(to_send):
+        r = machine[i]
+        drafted[norm] = DraftResult(None, r.text, "machine", r.provider, r.route, r.error)
+
+    out = []
+    for key, text in segments:
+        d = drafted[normalize(text)]
+        out.append(DraftResult(key, d.text, d.origin, d.provider, d.route, d.error))
+    return out
+
+
+def _remember_machine(source: str, target: str, to_send: list[str], first_text: dict[str, str],
+                      results: Mapping[int, MTResult]) -> None:
+    """Keep what the providers produced (not placeholder errors, not untouched copies)."""
+    store.remember_many(
+        source, target,
+        [(first_text[to_send[i]], r.text, r.provider) for i, r in results.items()
+         if r.text is not None and r.error is None and r.provider is not None],
+        origin="machine",
+    )

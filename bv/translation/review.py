@@ -10,21 +10,18 @@ from flask_babel import ngettext
 
 from bv.articles import service, workflow
 from bv.articles.diffing import Change, word_diff
+from bv.articles.fields import max_length as field_max_length
+from bv.articles.fields import segment_max_length
 from bv.articles.models import Article, ArticleTranslation
-from bv.database import utcnow
 from bv.extensions import db
-from bv.newsroom.forms import ALT_MAX, BODY_MAX, CAPTION_MAX, HEADLINE_MAX, LEDE_MAX
 from bv.translation import segments as seg
-from bv.translation import sync
+from bv.translation import store, sync
 from bv.translation.checks import Problem, run_checks
 from bv.translation.glossary import terms_for
-from bv.translation.memory import fuzzy_matches, remember_many
+from bv.translation.memory import fuzzy_matches
 from bv.translation.models import Segment, TranslatedSegment
 
-# one body block (paragraph, list item, ...); the whole body is held to BODY_MAX
-MAX_SEGMENT_LENGTH = 10_000
-# the article form's limits: a field holds as much in the segment editor as in the form
-MAX_LENGTHS = {"headline": HEADLINE_MAX, "lede": LEDE_MAX, "caption": CAPTION_MAX, "alt": ALT_MAX}
+BODY_MAX = field_max_length("body")
 # nothing in these may be emptied: readers see them, or an editor is about to
 GUARDED_STATUSES = ("in_review", "approved", "published")
 KIND_LABELS = {
@@ -40,8 +37,8 @@ KIND_LABELS = {
 
 
 def max_length(kind: str) -> int:
-    """The most characters a segment of this kind may hold."""
-    return MAX_LENGTHS.get(kind, MAX_SEGMENT_LENGTH)
+    """The most characters a segment of this kind may hold (bv.articles.fields declares it)."""
+    return segment_max_length(kind)
 
 
 def too_long(kind: str, text: str) -> Problem | None:
@@ -235,18 +232,18 @@ def save_review(
     made_from: dict[str, str] | None = None,
     note: str = "",
 ) -> ArticleTranslation:
-    """Store the translator's segments and the assembled version in one commit.
+    """Store the translator's segments and the assembled version (the caller commits).
 
     Only the keys in `texts` change; every other segment keeps its text. A segment counts as
     made from the current source once the translator edits it or ticks it reviewed; an
     untouched stale segment stays stale. `made_from` names, per key, an older source text a
-    segment was translated from (an imported file), so it stays outdated. A ReviewError
-    (too long, no headline, emptied segments) is raised before anything is written.
+    segment was translated from (an imported file), so it stays outdated and the memory pairs
+    the target with that older text. A ReviewError (too long, no headline, emptied segments)
+    is raised before anything is written. The segments are written before the version is
+    saved, so the save decides what readers see from the text as it now stands.
     """
     translation = article.translation(locale)
-    if translation is not None and expected_revision is not None:
-        if service.latest_revision_number(translation) != expected_revision:
-            raise service.EditConflict(translation, texts)
+    service.check_version(translation, expected_revision, texts)
     sources = sync.source_segments(article)
     done = sync.translated_segments(translation) if translation else {}
     final = {}
@@ -261,52 +258,50 @@ def save_review(
               max=BODY_MAX),
             [s.key for s in sources if s.kind in seg.BODY_KINDS],
         )
-    translation = service.save_translation(
-        article,
-        locale,
-        values,
-        user=user,
-        expected_revision=None,
-        adopt_segments=False,
-        note=note,
-        commit=False,
-    )
-    now = utcnow()
-    human = []
+    translation = service.get_or_create_translation(article, locale, user=user)
     for source in sources:
         row = done.get(source.key)
         new_text = final[source.key]
         changed = row is None or seg.normalize_text(row.target_text) != seg.normalize_text(new_text)
         # a box without its text (a partial form) changes nothing
         ticked = source.key in reviewed and source.key in texts
-        if row is None:
-            if not new_text.strip() and not ticked:
-                continue
-            row = TranslatedSegment(
-                translation_id=translation.id, key=source.key, origin="human", source_hash=""
-            )
-            db.session.add(row)
-        if changed:
-            row.target_text = new_text
-            row.origin = "human"
-            row.updated_at = now
-            row.updated_by_id = user.id if user else None
         if changed or ticked:
-            origin_text = (made_from or {}).get(source.key, source.source_text)
-            row.source_hash = seg.text_hash(origin_text)
-            row.source_text = origin_text
-        if source.key in texts:
-            row.reviewed = ticked and bool(new_text.strip())
-        if (changed or ticked) and new_text.strip():
-            human.append((source.source_text, new_text))
-    if human:
-        remember_many(
-            article.source_locale, locale, [(s, t, None) for s, t in human], origin="human"
-        )
+            if row is None and not new_text.strip() and not ticked:
+                continue
+            store.write_segment(
+                translation, source, new_text, origin="human", user=user, reviewed=ticked,
+                made_from=(made_from or {}).get(source.key), existing=row,
+            )
+        elif source.key in texts and row is not None and row.reviewed:
+            store.withdraw_review(row)
     db.session.flush()
-    sync.refresh_outdated(article)
-    db.session.commit()
-    return translation
+    return service.save_translation(
+        article,
+        locale,
+        values,
+        user=user,
+        adopt_segments=False,
+        note=note,
+    )
+
+
+def blocking_problems(translation: ArticleTranslation) -> list[str]:
+    """What must never reach readers unreviewed: failed blocking checks, a mismatched body."""
+    article = translation.article
+    rows = rows_for(article, translation.locale, with_matches=False)
+    problems = []
+    if sync.body_mismatch(translation):
+        problems.append(str(BODY_MISMATCH))
+    blocking = [r for r in rows if any(p.blocking for p in r.problems)]
+    if blocking:
+        problems.append(
+            ngettext(
+                "%(num)s segment fails a blocking check.",
+                "%(num)s segments fail a blocking check.",
+                len(blocking),
+            )
+        )
+    return problems
 
 
 def approval_problems(translation: ArticleTranslation) -> list[str]:
@@ -344,3 +339,5 @@ def init_gate() -> None:
     """Register the gate with the workflow (once)."""
     if approval_problems not in workflow.approval_checks:
         workflow.approval_checks.append(approval_problems)
+    if blocking_problems not in workflow.live_checks:
+        workflow.live_checks.append(blocking_problems)

@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from bv import events
+from bv.articles.fields import values_of
 from bv.articles.models import Article, ArticleTranslation
+from bv.audit.service import record
 from bv.database import utcnow
 from bv.extensions import db
 from bv.translation import segments as seg
+from bv.translation import store
 from bv.translation.models import Segment, TranslatedSegment
 
-TEXT_FIELDS = ("headline", "lede", "body", "image_caption", "image_alt")
 # session.info key: per article, the keys a (non-minor) source save changed or added, until
 # refresh_outdated() has said which translations to tell
 SOURCE_MOVED = "bv_source_moved"
@@ -30,11 +33,6 @@ class SourceChange:
     @property
     def any(self) -> bool:
         return bool(self.changed or self.added or self.removed)
-
-
-def values_of(translation) -> dict[str, str]:
-    """The translatable fields of a version or revision."""
-    return {f: getattr(translation, f) or "" for f in TEXT_FIELDS}
 
 
 def source_segments(article: Article) -> list[Segment]:
@@ -109,7 +107,7 @@ def sync_source(article: Article, *, minor: bool = False) -> SourceChange:
         change.removed.append(row.key)
         db.session.delete(row)
     if minor and old_hashes:
-        _carry_over(article, old_hashes)
+        store.carry_over(article.id, old_hashes)
     # a minor edit tells only translations it makes stale (see refresh_outdated)
     moved = set() if minor else set(change.changed) | set(change.added)
     if moved:
@@ -122,15 +120,6 @@ def sync_source(article: Article, *, minor: bool = False) -> SourceChange:
 @event.listens_for(Session, "after_rollback")
 def _forget_moves(session):
     session.info.pop(SOURCE_MOVED, None)
-
-
-def _carry_over(article: Article, old_hashes: dict) -> None:
-    """A typo fix in the source: translations made from the old text stay current."""
-    for translated in _translated(article):
-        moved = old_hashes.get(translated.key)
-        if moved and translated.source_hash == moved[0]:
-            translated.source_hash = moved[1]
-            translated.source_text = moved[2]
 
 
 def _translated(article: Article, translation: ArticleTranslation | None = None):
@@ -208,7 +197,7 @@ def body_mismatch(translation: ArticleTranslation) -> bool:
     return _body_blocks(assembled["body"]) != _body_blocks(translation.body)
 
 
-def adopt(translation: ArticleTranslation, *, reviewed: bool, user=None) -> int:
+def adopt_text(translation: ArticleTranslation, *, reviewed: bool, user) -> int:
     """Align a whole-text translation with the source's segments.
 
     Used when a translation is written outside the segment editor (the plain form, demo
@@ -228,23 +217,37 @@ def adopt(translation: ArticleTranslation, *, reviewed: bool, user=None) -> int:
     if [s.kind for s in source_body] == [t.kind for t in target_body]:
         pairs.extend((s, t.text) for s, t in zip(source_body, target_body, strict=True))
     existing = translated_segments(translation)
-    now = utcnow()
     for source, text in pairs:
         row = existing.get(source.key)
-        if row is None:
-            if not text:
-                continue
-            row = TranslatedSegment(translation_id=translation.id, key=source.key)
-            db.session.add(row)
-        elif seg.normalize_text(row.target_text) == seg.normalize_text(text):
+        if row is None and not text:
             continue
-        row.target_text = text
-        row.source_hash = source.source_hash
-        row.source_text = source.source_text
-        row.origin = "human"
+        if row is not None and seg.normalize_text(row.target_text) == seg.normalize_text(text):
+            continue
         # a changed text is reviewed only when this save says so
-        row.reviewed = reviewed
-        row.updated_at = now
-        row.updated_by_id = getattr(user, "id", None)
+        store.write_segment(translation, source, text, origin="human", user=user,
+                            reviewed=reviewed, existing=row)
     db.session.flush()
     return len(pairs)
+
+
+def on_translation_saved(translation: ArticleTranslation, *, user, minor: bool, adopt: bool,
+                         reviewed: bool, **_) -> None:
+    """Keep segments in step with a saved version: re-split a source, align a translation.
+
+    Translations a source save makes stale are recorded and announced
+    (`events.translation_outdated`), once per save.
+    """
+    article = translation.article
+    if translation.locale == article.source_locale:
+        change = sync_source(article, minor=minor)
+        events.source_changed.send(article, user=user, minor=minor, change=change)
+        for stale in refresh_outdated(article):
+            record("translation.outdated", user=user, article=article, locale=stale.locale,
+                   detail={"minor": minor})
+            events.translation_outdated.send(stale, user=user)
+        return
+    if translation.source_revision_id is None and article.source and article.source.revisions:
+        translation.source_revision_id = article.source.revisions[-1].id
+    if adopt:
+        adopt_text(translation, reviewed=reviewed, user=user)
+    refresh_outdated(article)

@@ -29,6 +29,7 @@ def write(app, body, *, headline="Kuvendi i Tetovës miraton buxhetin", lede="Se
             user=editor(),
         )
         workflow.transition(source, "publish", user=editor())
+        db.session.commit()
         return article.id
 
 

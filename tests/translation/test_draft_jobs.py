@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import func, select
 
+from bv.accounts.permissions import SYSTEM
 from bv.accounts.models import User
 from bv.articles import service
 from bv.articles.models import Article
@@ -72,6 +73,7 @@ def test_a_save_racing_the_job_fails_it_and_keeps_what_was_translated(mt_app, fa
     with mt_app.app_context():
         service.save_translation(db.session.get(Article, article_id), "sq",
                                  {"headline": "Titull krejt i ri"}, user=_editor())
+        db.session.commit()
 
     def racing(*args, **kwargs):
         raise sqlalchemy.exc.IntegrityError("UPDATE translated_segment", {}, Exception("race"))
@@ -166,6 +168,7 @@ def test_a_redraft_suggests_but_never_replaces_a_persons_outdated_segment(mt_app
         body = article.source.body.replace("Paragrafi 1:", "Paragrafi i parë:")
         service.save_translation(article, "sq", {"body": body}, user=_editor())
         new_source = next(s.source_text for s in sync.source_segments(article) if s.key == "b1")
+        db.session.commit()
     fake.reset_counts()
     _job, status, result, error = _draft(mt_app, article_id)
     assert status == "done", error
@@ -196,7 +199,7 @@ def test_drafting_saves_through_the_article_service(mt_app, fake, monkeypatch):
     article_id = _write(mt_app, paragraphs(1))
     calls.clear()
     _draft(mt_app, article_id)
-    assert calls == [("mk", None)]
+    assert calls == [("mk", SYSTEM)]
 
 
 # the provider menu

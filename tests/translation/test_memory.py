@@ -6,7 +6,7 @@ import random
 import time
 
 from bv.extensions import db
-from bv.translation import glossary, memory
+from bv.translation import glossary, memory, store
 from bv.translation.models import GlossaryTerm, MemoryEntry
 
 
@@ -20,7 +20,7 @@ def test_normalize_and_hash():
 def test_lookup_exact_is_one_query(app, count_queries):
     with app.app_context():
         for i in range(30):
-            memory.remember("sq", "mk", f"Fjalia {i}.", f"Реченица {i}.", "machine", "google")
+            store.remember("sq", "mk", f"Fjalia {i}.", f"Реченица {i}.", "machine", "google")
         db.session.commit()
         texts = [f"Fjalia  {i}. " for i in range(0, 40, 2)]
         with count_queries(app) as counter:
@@ -30,33 +30,36 @@ def test_lookup_exact_is_one_query(app, count_queries):
         assert found["Fjalia  4. "].target_text == "Реченица 4."
         assert memory.lookup_exact("sq", "en", texts) == {}
         assert memory.lookup_exact("sq", "mk", []) == {}
+        db.session.commit()
 
 
 def test_human_beats_machine(app):
     with app.app_context():
-        entry = memory.remember("sq", "mk", "Mirëdita", "Добар ден (машина)", "machine", "google")
+        entry = store.remember("sq", "mk", "Mirëdita", "Добар ден (машина)", "machine", "google")
         assert (entry.origin, entry.provider) == ("machine", "google")
-        entry = memory.remember("sq", "mk", "Mirëdita", "Добар ден", "human")
+        entry = store.remember("sq", "mk", "Mirëdita", "Добар ден", "human")
         assert (entry.target_text, entry.origin, entry.provider) == ("Добар ден", "human", None)
         # a machine never overwrites a person
-        entry = memory.remember("sq", "mk", " Mirëdita ", "Друго", "machine", "deepl")
+        entry = store.remember("sq", "mk", " Mirëdita ", "Друго", "machine", "deepl")
         assert (entry.target_text, entry.origin) == ("Добар ден", "human")
         # a person may correct a person
-        entry = memory.remember("sq", "mk", "Mirëdita", "Добар ден!", "human")
+        entry = store.remember("sq", "mk", "Mirëdita", "Добар ден!", "human")
         assert entry.target_text == "Добар ден!"
         db.session.commit()
         assert db.session.query(MemoryEntry).count() == 1
+        db.session.commit()
 
 
 def test_remember_many_is_two_queries(app, count_queries):
     with app.app_context():
-        memory.remember("sq", "en", "Një", "One", "human")
+        store.remember("sq", "en", "Një", "One", "human")
         items = [(f"Fjalë {i}", f"Word {i}", "google") for i in range(50)] + [("Një", "1", "x")]
         with count_queries(app) as counter:
-            written = memory.remember_many("sq", "en", items, origin="machine")
+            written = store.remember_many("sq", "en", items, origin="machine")
         assert written == 50
         assert counter.count == 2
         assert memory.lookup_exact("sq", "en", ["Një"])["Një"].target_text == "One"
+        db.session.commit()
 
 
 def test_fuzzy_matches_are_fast_and_ranked(app):
@@ -68,8 +71,8 @@ def test_fuzzy_matches_are_fast_and_ranked(app):
         for i in range(5000):
             n = rng.randint(4, 30)
             rows.append((" ".join(rng.choice(words) for _ in range(n)) + f" {i}.", f"mk {i}", None))
-        memory.remember_many("sq", "mk", rows, origin="machine")
-        memory.remember("sq", "mk", "Kuvendi miratoi buxhetin e ri për komunën e Tetovës.",
+        store.remember_many("sq", "mk", rows, origin="machine")
+        store.remember("sq", "mk", "Kuvendi miratoi buxhetin e ri për komunën e Tetovës.",
                         "Собранието го усвои новиот буџет за општина Тетово.", "human")
         db.session.commit()
         started = time.perf_counter()
@@ -84,14 +87,16 @@ def test_fuzzy_matches_are_fast_and_ranked(app):
         assert [s for _, s in matches] == sorted((s for _, s in matches), reverse=True)
         assert memory.fuzzy_matches("sq", "en", "Kuvendi miratoi buxhetin") == []
         assert memory.fuzzy_matches("sq", "mk", "   ") == []
+        db.session.commit()
 
 
 def test_fuzzy_length_window_does_not_lose_matches(app):
     with app.app_context():
-        memory.remember("sq", "mk", "a b c d e f g", "x", "human")
+        store.remember("sq", "mk", "a b c d e f g", "x", "human")
         # very different punctuation, same words: the prefilter must still let it through
         [(entry, score)] = memory.fuzzy_matches("sq", "mk", "a, b, c, d, e, f, g!!", cutoff=90)
         assert score == 100 and entry.target_text == "x"
+        db.session.commit()
 
 
 def test_terms_for_loads_the_pair(app):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bv.extensions import db
-from bv.translation.memory import draft_segments, lookup_exact, remember
+from bv.translation.drafting import draft_segments
+from bv.translation.memory import lookup_exact
 from bv.translation.models import GlossaryTerm
 from bv.translation.mt import AllProvidersFailed, TranslationCancelled, Usage
 from bv.translation.mt.placeholders import Protector
+from bv.translation.store import remember
 from tests.translation.fake_providers import article, point_at
 
 
@@ -93,6 +95,7 @@ def test_a_human_translation_in_memory_wins(app, fake):
                                   app_config=point_at(fake))
         assert (result.text, result.origin, result.provider) == ("Добар ден", "memory", None)
         assert fake.request_count == 0
+        db.session.commit()
 
 
 def test_glossary_comes_from_the_database_by_default(app, fake):
@@ -123,6 +126,7 @@ def test_progress_and_cancellation(app, fake):
         assert len(cancelled.value.partial) == 2
         # what was translated before the stop is remembered
         assert len(lookup_exact("sq", "mk", [t for _, t in segments])) == 5
+        db.session.commit()
 
 
 def test_failure_remembers_what_was_done_and_reraises(app, fake):

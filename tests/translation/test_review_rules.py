@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service, workflow
 from bv.articles.models import Article, ArticleTranslation
 from bv.extensions import db
@@ -36,6 +37,7 @@ def _publish(app, article_id, locale="mk"):
         workflow.transition(translation, "submit", user=_editor())
         workflow.transition(translation, "approve", user=_editor(), override_reason="test setup")
         workflow.transition(translation, "publish", user=_editor())
+        db.session.commit()
 
 
 def _review_all(article, locale):
@@ -201,6 +203,7 @@ def test_a_plain_edit_with_another_body_structure_still_reaches_the_segments(mt_
         workflow.transition(translation, "submit", user=translator)
         with pytest.raises(workflow.TransitionError):
             workflow.transition(translation, "approve", user=_editor())
+        db.session.commit()
     client = mt_app.test_client()
     _login(client, staff["translator"])
     html, version = _editor_page(client, article_id)
@@ -229,6 +232,7 @@ def test_a_plain_edit_with_the_same_structure_adopts_every_segment(mt_app, staff
         assert not done["b2"].reviewed
         assert done["b1"].reviewed, "an unchanged segment keeps its mark"
         assert not sync.body_mismatch(translation)
+        db.session.commit()
 
 
 def test_later_source_changes_are_told_once_each_but_not_minor_ones(mt_app, staff):
@@ -244,18 +248,19 @@ def test_later_source_changes_are_told_once_each_but_not_minor_ones(mt_app, staf
             return db.session.scalar(select(func.count(Notification.id)).where(
                 Notification.user_id == translator.id, Notification.kind == "source_changed"))
 
-        service.save_translation(article, "sq", {"headline": "Kuvendi e rrëzon buxhetin"})
+        service.save_translation(article, "sq", {"headline": "Kuvendi e rrëzon buxhetin"}, user=SYSTEM)
         assert told() == 1
-        service.save_translation(article, "sq", {"headline": "Kuvendi e shtyn buxhetin"})
+        service.save_translation(article, "sq", {"headline": "Kuvendi e shtyn buxhetin"}, user=SYSTEM)
         assert told() == 2, "a second change is news as well"
         service.save_translation(article, "sq", {"headline": "Kuvendi e shtyn buxhetin."},
-                                 minor=True)
+                                 minor=True, user=SYSTEM)
         assert told() == 2, "a typo fix is not"
         # the translator's own save re-checks staleness: nobody is told again
         assert sync.refresh_outdated(article) == []
         review.save_review(article, "en", {"lede": "The session was long."}, set(),
                            user=translator, expected_revision=None)
         assert told() == 2
+        db.session.commit()
 
 
 # imports
