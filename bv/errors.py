@@ -66,6 +66,16 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+# filled by the reading site: loads the menu and footer an error page shows, given
+# (lang, fresh=bool); the error pages stay plain without it
+page_context_loaders: list = []
+
+
+def _load_page_context(lang: str, *, fresh: bool = False) -> None:
+    for loader in page_context_loaders:
+        loader(lang, fresh=fresh)
+
+
 def render_http_error(error: HTTPException):
     """Render 4xx pages in the reader's language."""
     if not g.get("lang_code"):
@@ -73,11 +83,9 @@ def render_http_error(error: HTTPException):
     code = error.code or 500
     template = "errors/404.html" if code == 404 else "errors/4xx.html"
     try:
-        from bv.site.views import load_error_page_context
-
         lang = current_language()
         # unknown languages and routes never reach the site's before_request
-        load_error_page_context(lang)
+        _load_page_context(lang)
         return render_template(
             template, error=error, code=code, lang=lang, switch_target={}
         ), code
@@ -92,11 +100,9 @@ def render_server_error(error: Exception):
     current_app.logger.error("unhandled error on %s", request.path, exc_info=original)
     db.session.rollback()
     try:
-        from bv.site.views import load_error_page_context
-
         lang = current_language()
         # the rollback expired whatever the view loaded: load the menu again, or go without
-        load_error_page_context(lang, fresh=True)
+        _load_page_context(lang, fresh=True)
         return render_template("errors/500.html", lang=lang, switch_target={}), 500
     except Exception:
         current_app.logger.exception("500 page failed")
