@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from bv.accounts.permissions import can
+from bv.articles.fields import FIELDS
 from bv.extensions import login_manager
 
 bp = Blueprint("newsroom", __name__, url_prefix="/newsroom")
@@ -36,13 +37,7 @@ JOB_STATUS_LABELS = {
     "failed": _l("Failed"),
     "cancelled": _l("Cancelled"),
 }
-FIELD_LABELS = {
-    "headline": _l("Headline"),
-    "lede": _l("Lede"),
-    "body": _l("Body"),
-    "image_caption": _l("Image caption"),
-    "image_alt": _l("Image description (alt text)"),
-}
+FIELD_LABELS = {field.name: field.label for field in FIELDS}
 
 
 def require(action: str):

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from bv.accounts.permissions import PermissionDenied, can
 from bv.articles import service, workflow
 from bv.articles.diffing import word_diff
+from bv.articles.fields import FIELD_NAMES
 from bv.articles.models import Article, ArticleTranslation, Category, Revision
 from bv.articles.rendering import render_body
 from bv.errors import bounded_int
@@ -396,7 +397,7 @@ def history(article_id: int, locale: str):
             "new": new,
             "fields": {
                 f: word_diff(getattr(old, f), getattr(new, f))
-                for f in ("headline", "lede", "body", "image_caption", "image_alt")
+                for f in FIELD_NAMES
             },
         }
     return render_template(

@@ -21,13 +21,15 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bv.accounts.models import ROLES
+from bv.articles.fields import max_length
 from bv.i18n import LANGUAGE_NAMES, LOCALES, NATIVE_NAMES
 
-HEADLINE_MAX = 200
-LEDE_MAX = 500
-BODY_MAX = 50_000
-CAPTION_MAX = 500
-ALT_MAX = 300
+# the article fields' limits are declared once, in bv.articles.fields
+HEADLINE_MAX = max_length("headline")
+LEDE_MAX = max_length("lede")
+BODY_MAX = max_length("body")
+CAPTION_MAX = max_length("image_caption")
+ALT_MAX = max_length("image_alt")
 PASSWORD_MIN = 10
 
 TOO_LONG = _l("This field can hold at most %(max)d characters.")
