@@ -18,13 +18,17 @@ from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from bv.articles.fields import FIELDS
+
 # the same parser settings as bv.articles.rendering, so segments match what readers see
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 
 # field name -> (segment key, segment kind), in reading order around the body
-HEAD_FIELDS = {"headline": ("headline", "headline"), "lede": ("lede", "lede")}
-TAIL_FIELDS = {"image_caption": ("caption", "caption"), "image_alt": ("alt", "alt")}
-FIELD_NAMES = ("headline", "lede", "body", "image_caption", "image_alt")
+# (declared once in bv.articles.fields)
+_BODY_AT = [f.name for f in FIELDS].index("body")
+HEAD_FIELDS = {f.name: (f.segment_key, f.segment_kind) for f in FIELDS[:_BODY_AT]}
+TAIL_FIELDS = {f.name: (f.segment_key, f.segment_kind) for f in FIELDS[_BODY_AT + 1:]}
+FIELD_NAMES = tuple(f.name for f in FIELDS)
 BODY_KINDS = frozenset({"heading", "paragraph", "list_item", "quote"})
 KINDS = ("headline", "lede", "heading", "paragraph", "list_item", "quote", "caption", "alt")
 
