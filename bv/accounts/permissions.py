@@ -16,6 +16,8 @@ TRANSLATION_ACTIONS = {
     "unschedule": {"admin", "editor"},
     "override": {"admin", "editor"},
     "machine_translate": {"admin", "editor", "translator"},
+    # who may be given a translation to do (the language checks below still apply)
+    "take_assignment": {"translator"},
 }
 
 SITE_ACTIONS = {
@@ -26,6 +28,8 @@ SITE_ACTIONS = {
     "view_audit": {"admin", "editor"},
     "manage_glossary": {"admin", "editor"},
     "view_dashboard": {"admin", "editor", "translator", "author"},
+    "assign_translation": {"admin", "editor"},
+    "view_translator_queues": {"admin", "editor", "translator"},
 }
 
 
