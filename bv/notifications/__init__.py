@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from bv import events
 from bv.accounts.models import User
 from bv.extensions import db
+from bv.notifications.service import notify
 
 
 def editors() -> list[User]:
@@ -70,9 +72,29 @@ def on_outdated(translation, user) -> None:
     notify(translators_of(translation), "source_changed", _payload(translation, user))
 
 
+def on_assigned(assignment, *, user=None, assignee=None, **_kwargs) -> None:
+    """A translator hears that a version was given to them, and by when."""
+    article = assignment.article
+    source = article.source
+    payload = {
+        "article_id": article.id,
+        "locale": assignment.locale,
+        "headline": (source.headline if source else "")[:200],
+        "assigned_by": getattr(user, "display_name", "") or current_app.config["SITE_NAME"],
+        "due_on": assignment.due_on.isoformat() if assignment.due_on else None,
+        "url": (
+            f"{current_app.config['SITE_URL'].rstrip('/')}/newsroom/articles/"
+            f"{article.id}/{assignment.locale}/translate"
+        ),
+    }
+    notify([assignee], "translation_assigned", payload)
+
+
 def init_app(app: Flask) -> None:
-    """Hook into the workflow."""
+    """Hook into the workflow and subscribe to its events."""
     from bv.articles import workflow
+
+    events.translation_assigned.connect(on_assigned)
 
     if on_transition not in workflow.transition_hooks:
         workflow.transition_hooks.append(on_transition)
