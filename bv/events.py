@@ -30,7 +30,8 @@ translation_saved = _signals.signal("translation-saved")
 status_changed = _signals.signal("status-changed")
 # sender: the ArticleTranslation whose source moved under it; kwargs: user
 translation_outdated = _signals.signal("translation-outdated")
-# sender: the ArticleTranslation; kwargs: user (who assigned), assignee (User or None)
+# sender: the TranslationAssignment (the version may not exist yet); kwargs: user (who
+# assigned), assignee (the translator). Sent on assigning, reassigning and a new due date.
 translation_assigned = _signals.signal("translation-assigned")
 # sender: the ArticleTranslation whose live (reader-visible) text changed; kwargs: reason
 # ("publish", "unpublish", "live_edit"): what a search index or page cache listens to

@@ -131,7 +131,7 @@ def _assignments(tree: ast.AST):
 
 def test_only_the_store_writes_translated_segments_and_memory():
     offenders = []
-    for module, path, tree in _modules():
+    for module, _path, tree in _modules():
         if module == "bv.translation.store":
             continue
         for attribute, line in _assignments(tree):
@@ -150,7 +150,7 @@ def test_only_the_store_writes_translated_segments_and_memory():
 
 def test_only_the_workflow_writes_a_versions_status():
     offenders = []
-    for module, path, tree in _modules():
+    for module, _path, tree in _modules():
         if module == "bv.articles.workflow":
             continue
         for attribute, line in _assignments(tree):
@@ -175,7 +175,7 @@ def test_domain_functions_do_not_commit():
         ("bv.translation.drafting", "progress"),
     }
     offenders = []
-    for module, path, tree in _modules():
+    for module, _path, tree in _modules():
         if not module.startswith(("bv.articles", "bv.translation", "bv.accounts.service")):
             continue
         if module.endswith(("cli", "tasks")):

@@ -50,6 +50,7 @@ ROUTES = [
     ("POST", "/newsroom/articles/{own}/sq/import", {r: 302 for r in ALL}),
     ("POST", "/newsroom/articles/{own}/sq/machine-draft", {"admin": 302, "editor": 302, "translator": 302, "author": 403}),
     ("POST", "/newsroom/machine-draft-missing", {**EDITORS, "admin": 302, "editor": 302}),
+    ("POST", "/newsroom/articles/{own}/sq/assignment", {**EDITORS, "admin": 302, "editor": 302}),
     ("GET", "/newsroom/dashboard", ALL),
     ("GET", "/newsroom/glossary", ALL),
     ("POST", "/newsroom/glossary", {**EDITORS, "admin": 302, "editor": 302}),

@@ -18,6 +18,8 @@ TRANSLATION_ACTIONS = {
     "machine_translate": {"admin", "editor", "translator"},
     # an approved translation edited again goes back to review: whoever may edit causes it
     "reopen": {"admin", "editor", "author", "translator"},
+    # who may be given a translation to do (the language checks below still apply)
+    "take_assignment": {"translator"},
 }
 
 SITE_ACTIONS = {
@@ -28,6 +30,8 @@ SITE_ACTIONS = {
     "view_audit": {"admin", "editor"},
     "manage_glossary": {"admin", "editor"},
     "view_dashboard": {"admin", "editor", "translator", "author"},
+    "assign_translation": {"admin", "editor"},
+    "view_translator_queues": {"admin", "editor", "translator"},
 }
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, current_app, g, request
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -83,10 +83,23 @@ def format_date_day(value: datetime | None) -> str:
     return format_datetime(value, "d MMMM y")
 
 
+def format_calendar_day(value: date | str | None) -> str:
+    """A calendar day (a date, or its ISO text from a stored payload), e.g. 14 mars 2026."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return format_date(value, "d MMMM y")
+
+
 def init_app(app: Flask) -> None:
     """Register template helpers."""
     app.jinja_env.filters["longdate"] = format_date_long
     app.jinja_env.filters["daydate"] = format_date_day
+    app.jinja_env.filters["calendarday"] = format_calendar_day
 
     @app.context_processor
     def language_context():

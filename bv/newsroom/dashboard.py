@@ -1,103 +1,42 @@
-"""The translation dashboard: articles × languages, coverage, translators' queues, MT quality."""
+"""The translation dashboard, and giving a version to a translator."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import render_template, request
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from bv.accounts.models import User
+from bv.accounts.permissions import PermissionDenied, can
 from bv.articles.models import Article, ArticleTranslation, Category
-from bv.errors import bounded_int
+from bv.errors import MAX_ID, bounded_int
 from bv.extensions import db
-from bv.i18n import LOCALES
-from bv.newsroom import bp
-from bv.translation.models import Segment, TranslatedSegment
+from bv.i18n import LANGUAGE_NAMES, LOCALES
+from bv.newsroom import bp, require
+from bv.newsroom.forms import AssignmentForm
+from bv.translation import assignments, queues
+from bv.translation.models import TranslatedSegment
 
 CELL_STATES = ("missing", "draft", "in_review", "approved", "published", "unpublished")
 QUALITY_SAMPLE = 5000
 
-
-def stale_counts(articles: list[Article]) -> dict[int, int]:
-    """Per translation id: how many of its segments are outdated or untranslated (two queries)."""
-    ids = [a.id for a in articles]
-    if not ids:
-        return {}
-    sources: dict[int, dict[str, str]] = defaultdict(dict)
-    for article_id, key, digest in db.session.execute(
-        select(Segment.article_id, Segment.key, Segment.source_hash).where(Segment.article_id.in_(ids))
-    ):
-        sources[article_id][key] = digest
-    done: dict[int, dict[str, str]] = defaultdict(dict)
-    for translation_id, key, digest in db.session.execute(
-        select(TranslatedSegment.translation_id, TranslatedSegment.key, TranslatedSegment.source_hash)
-        .join(ArticleTranslation, ArticleTranslation.id == TranslatedSegment.translation_id)
-        .where(ArticleTranslation.article_id.in_(ids))
-    ):
-        done[translation_id][key] = digest
-    counts = {}
-    for article in articles:
-        for t in article.translations:
-            if t.locale == article.source_locale:
-                continue
-            mine = done.get(t.id, {})
-            counts[t.id] = sum(1 for k, h in sources[article.id].items() if mine.get(k) != h)
-    return counts
-
-
-def coverage(articles: list[Article]) -> list[dict]:
-    """Per language: how many articles are published, in progress or missing there."""
-    rows = []
-    total = len(articles)
-    for code in LOCALES:
-        published = progress = outdated = 0
-        for article in articles:
-            t = article.translation(code)
-            if t is None:
-                continue
-            if t.status == "published":
-                published += 1
-            else:
-                progress += 1
-            if t.outdated_since:
-                outdated += 1
-        rows.append(
-            {
-                "locale": code,
-                "total": total,
-                "published": published,
-                "progress": progress,
-                "missing": total - published - progress,
-                "outdated": outdated,
-            }
-        )
-    return rows
-
-
-def translator_queues() -> list[dict]:
-    """Each translator's open work: missing, draft or outdated versions in their languages."""
-    translators = db.session.scalars(
-        select(User).where(User.role == "translator", User.active.is_(True)).order_by(User.display_name)
-    ).all()
-    articles = db.session.scalars(
-        select(Article).options(selectinload(Article.translations)).order_by(Article.id.desc()).limit(500)
-    ).all()
-    queues = []
-    for user in translators:
-        items = []
-        for article in articles:
-            for code in user.language_list:
-                if code == article.source_locale:
-                    continue
-                t = article.translation(code)
-                if t is None or t.status in ("draft", "in_review") or t.outdated_since:
-                    items.append((article, code, t))
-        queues.append({"user": user, "entries": items[:50], "count": len(items)})
-    return queues
+ASSIGNMENT_MESSAGES = {
+    "source_language": lambda: _("The original language needs no translation."),
+    "not_a_translator_into": lambda: _("That person does not translate into this language."),
+    "due_in_past": lambda: _("Choose a due date from today on."),
+    "due_too_far": lambda: _("Choose a due date within the next two years."),
+    "nothing_to_do": lambda: _(
+        "This version is approved or published and up to date: there is nothing to assign."
+    ),
+    "not_assigned": lambda: _("This version is not assigned to anyone."),
+    "impossible": lambda: _("That assignment is not possible."),
+}
 
 
 def machine_quality() -> list[dict]:
@@ -166,11 +105,86 @@ def dashboard():
     return render_template(
         "newsroom/dashboard.html",
         articles=shown,
-        stale=stale_counts(shown),
-        coverage=coverage(articles),
-        queues=translator_queues() if current_user.role in ("admin", "editor", "translator") else [],
+        stale=queues.stale_counts(shown),
+        coverage=queues.coverage(articles),
+        queues=queues.translator_queues()
+        if can(current_user, "view_translator_queues")
+        else [],
         quality=machine_quality(),
         categories=db.session.scalars(select(Category).order_by(Category.position)).all(),
         filters={"lang": lang, "state": state, "category": category, "outdated": outdated_only},
         CELL_STATES=CELL_STATES,
     )
+
+
+@bp.app_template_global()
+def assignment_rows(article: Article) -> list[dict]:
+    """For the article page: each target language's open assignment and who may take it."""
+    current = queues.assignments_by_locale(article)
+    people = queues.translators()
+    return [
+        {
+            "locale": code,
+            "assignment": current.get(code),
+            "translators": [u for u in people if can(u, "take_assignment", None, locale=code)],
+        }
+        for code in LOCALES
+        if code != article.source_locale
+    ]
+
+
+@bp.post("/articles/<int:article_id>/<locale>/assignment")
+@require("assign_translation")
+def assign_translation(article_id: int, locale: str):
+    """Give a version to a translator with an optional due date, or end its assignment."""
+    article = db.session.scalar(
+        select(Article).where(Article.id == article_id).options(selectinload(Article.translations))
+    )
+    if article is None or locale not in LOCALES:
+        abort(404)
+    if not can(current_user, "assign_translation", article):
+        abort(403)
+    back = redirect(url_for("newsroom.article", article_id=article.id, _anchor="assignments"))
+    form = AssignmentForm()
+    if not form.validate_on_submit():
+        if form.translator.errors:
+            abort(404)
+        flash(_("Enter the due date as a date, for example 2027-03-14."), "error")
+        return back
+    try:
+        if form.clear.data:
+            assignments.clear(article, locale, user=current_user)
+            message = _("The assignment was ended.")
+        else:
+            if form.translator.data is None:
+                flash(_("Choose a translator."), "error")
+                return back
+            assignee = (
+                db.session.get(User, form.translator.data)
+                if 1 <= form.translator.data <= MAX_ID
+                else None
+            )
+            if assignee is None:
+                abort(404)
+            assignments.assign(
+                article, locale, assignee, user=current_user, due_on=form.due_on.data
+            )
+            message = _(
+                "The %(language)s translation is assigned to %(name)s.",
+                language=LANGUAGE_NAMES[locale],
+                name=assignee.display_name,
+            )
+        db.session.commit()
+    except assignments.AssignmentError as error:
+        db.session.rollback()
+        flash(ASSIGNMENT_MESSAGES.get(error.code, ASSIGNMENT_MESSAGES["impossible"])(), "error")
+    except IntegrityError:
+        # another editor assigned the same version at the same moment
+        db.session.rollback()
+        flash(_("Someone else changed this assignment at the same moment. Please try again."), "error")
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    else:
+        flash(message, "success")
+    return back

@@ -7,9 +7,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -179,3 +181,11 @@ def settings_locale_form(locale: str):
         about = TextAreaField(_l("About page"), validators=[Length(max=BODY_MAX)])
 
     return LocaleSettings(prefix=locale)
+
+
+class AssignmentForm(FlaskForm):
+    """Who translates a version and by when; `clear` ends the assignment instead."""
+
+    translator = IntegerField(_l("Translator"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    clear = BooleanField()

@@ -68,7 +68,26 @@ def on_outdated(translation, *, user, **_) -> None:
     notify(translators_of(translation), "source_changed", _payload(translation, user))
 
 
+def on_assigned(assignment, *, user=None, assignee=None, **_kwargs) -> None:
+    """A translator hears that a version was given to them, and by when."""
+    article = assignment.article
+    source = article.source
+    payload = {
+        "article_id": article.id,
+        "locale": assignment.locale,
+        "headline": (source.headline if source else "")[:200],
+        "assigned_by": getattr(user, "display_name", "") or current_app.config["SITE_NAME"],
+        "due_on": assignment.due_on.isoformat() if assignment.due_on else None,
+        "url": (
+            f"{current_app.config['SITE_URL'].rstrip('/')}/newsroom/articles/"
+            f"{article.id}/{assignment.locale}/translate"
+        ),
+    }
+    notify([assignee], "translation_assigned", payload)
+
+
 def init_app(app: Flask) -> None:
     """Subscribe to the newsroom's events."""
     events.status_changed.connect(on_status_changed)
     events.translation_outdated.connect(on_outdated)
+    events.translation_assigned.connect(on_assigned)

@@ -13,7 +13,7 @@ from bv.extensions import db
 from bv.i18n import FORMAT_LOCALES
 from bv.notifications.models import Notification
 
-KINDS = ("translation_approved", "source_changed")
+KINDS = ("translation_approved", "source_changed", "translation_assigned")
 PENDING = "bv_pending_mail"
 
 
@@ -65,6 +65,8 @@ def subject_for(note: Notification) -> str:
     p = note.payload
     if note.kind == "translation_approved":
         return _("Translation approved: %(headline)s", headline=p.get("headline", ""))
+    if note.kind == "translation_assigned":
+        return _("A translation for you: %(headline)s", headline=p.get("headline", ""))
     return _("The original changed: %(headline)s", headline=p.get("headline", ""))
 
 

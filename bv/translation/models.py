@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bv.database import UTCDateTime, utcnow
@@ -88,3 +88,44 @@ class GlossaryTerm(db.Model):
     translation: Mapped[str | None] = mapped_column(String(120))
     do_not_translate: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(String(300), default="")
+
+
+# why an assignment left the translator's queue
+ASSIGNMENT_OUTCOMES = ("done", "reassigned", "cleared")
+
+
+class TranslationAssignment(db.Model):
+    """A translator asked to do one language version of an article, optionally by a due date.
+
+    At most one is open per article and language; a finished, reassigned or cleared one stays
+    as history with `completed_at` and `outcome`. The version need not exist yet.
+    """
+
+    __tablename__ = "translation_assignment"
+    __table_args__ = (
+        Index(
+            "uq_translation_assignment_open",
+            "article_id",
+            "locale",
+            unique=True,
+            sqlite_where=text("completed_at IS NULL"),
+            postgresql_where=text("completed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(5))
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # a calendar day in the newsroom's time zone, not an instant
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+
+    article = relationship("Article")
+    assignee = relationship("User", foreign_keys=[assignee_id])
+    assigned_by = relationship("User", foreign_keys=[assigned_by_id])

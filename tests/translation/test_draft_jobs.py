@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy.exc
 from sqlalchemy import func, select
 
-from bv.accounts.permissions import SYSTEM
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service
 from bv.articles.models import Article
 from bv.database import utcnow
