@@ -208,3 +208,14 @@ def test_inactive_accounts_can_do_nothing(app, staff):
     client = app.test_client()
     response = client.post("/newsroom/login", data={"email": staff["editor"], "password": "correct horse battery"})
     assert response.status_code == 401
+
+
+def test_nobody_may_do_anything_and_the_system_everything(app, staff, stories):
+    from bv.accounts.permissions import ALL_ACTIONS, SYSTEM
+
+    with app.app_context():
+        article = db.session.get(Article, stories["own"])
+        for action in sorted(ALL_ACTIONS):
+            for obj in (None, article, article.translation("sq")):
+                assert not can(None, action, obj, locale="sq"), action
+                assert can(SYSTEM, action, obj, locale="sq"), action

@@ -10,6 +10,7 @@ from PIL import Image as PILImage
 from sqlalchemy import func, select
 
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service, workflow
 from bv.articles.models import Article, ArticleTranslation, Revision
 from bv.audit.models import AuditEvent
@@ -207,7 +208,7 @@ def test_sanitization_keeps_scripts_handlers_and_js_urls_off_the_page(app, staff
     _create(client, body=hostile, headline="Hostile", lede="<b onmouseover=alert(6)>l</b>")
     with app.app_context():
         t = db.session.scalar(select(ArticleTranslation))
-        workflow.transition(t, "publish")
+        workflow.transition(t, "publish", user=SYSTEM)
         url = f"/mk/a/{t.slug}"
     html = client.get(url).get_data(as_text=True)
     parsed = _Tags()
@@ -380,7 +381,7 @@ def test_revision_diff_and_restore(app, staff, client, stories):
     article_id = stories["other"]
     with app.app_context():
         article = db.session.get(Article, article_id)
-        service.save_translation(article, "sq", {"body": "Teksti me fjalë të reja."})
+        service.save_translation(article, "sq", {"body": "Teksti me fjalë të reja."}, user=SYSTEM)
     diff = client.get(f"/newsroom/articles/{article_id}/sq/history?a=1&b=2").get_data(as_text=True)
     assert '<span class="diff">Teksti<ins> me fjalë të reja</ins>.</span>' in diff
     with app.app_context():
@@ -407,11 +408,11 @@ def test_publishing_one_language_never_changes_another(app, staff, stories):
         article = db.session.get(Article, stories["own"])
         mk, sq = article.translation("mk"), article.translation("sq")
         before = (sq.status, sq.published_at, sq.version)
-        workflow.transition(mk, "publish")
+        workflow.transition(mk, "publish", user=SYSTEM)
         assert mk.status == "published"
         assert (sq.status, sq.published_at, sq.version) == before
         with pytest.raises(workflow.TransitionError):
-            workflow.transition(sq, "publish")  # a translation must be approved first
+            workflow.transition(sq, "publish", user=SYSTEM)  # a translation must be approved first
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "translation.publish")).all()
         assert events[-1].locale == "mk"
 

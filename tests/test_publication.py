@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service, workflow
 from bv.articles.models import Article
 from bv.audit.models import AuditEvent
@@ -18,15 +19,15 @@ def _publish_sq_translation(app, article_id):
     """Publish the sq translation of the author's mk story, as the system would."""
     with app.app_context():
         article = db.session.get(Article, article_id)
-        workflow.transition(article.translation("mk"), "publish", user=None)
+        workflow.transition(article.translation("mk"), "publish", user=SYSTEM)
         sq = article.translation("sq")
         service.save_translation(
             article, "sq", {"headline": "Park i ri në Tetovë", "lede": "Komuna ndërton park.",
-                            "body": "Tekst."}, user=None,
+                            "body": "Tekst."}, user=SYSTEM,
         )
-        workflow.transition(sq, "submit", user=None)
-        workflow.transition(sq, "approve", user=None, override_reason="test setup")
-        workflow.transition(sq, "publish", user=None)
+        workflow.transition(sq, "submit", user=SYSTEM)
+        workflow.transition(sq, "approve", user=SYSTEM, override_reason="test setup")
+        workflow.transition(sq, "publish", user=SYSTEM)
         return sq.slug
 
 
@@ -111,7 +112,7 @@ def test_an_editors_save_of_a_published_version_goes_live_at_once(app, staff, st
 def test_an_authors_edit_of_their_published_source_waits_and_no_publish_button(app, staff, stories):
     with app.app_context():
         article = db.session.get(Article, stories["own"])
-        workflow.transition(article.translation("mk"), "publish", user=None)
+        workflow.transition(article.translation("mk"), "publish", user=SYSTEM)
         slug = article.translation("mk").slug
     author, reader = app.test_client(), app.test_client()
     _login(author, staff["author"])
@@ -127,8 +128,8 @@ def test_changing_an_approved_translation_sends_it_back_to_review(app, staff, st
     with app.app_context():
         article = db.session.get(Article, stories["own"])
         sq = article.translation("sq")
-        workflow.transition(sq, "submit", user=None)
-        workflow.transition(sq, "approve", user=None, override_reason="test setup")
+        workflow.transition(sq, "submit", user=SYSTEM)
+        workflow.transition(sq, "approve", user=SYSTEM, override_reason="test setup")
         service.save_translation(
             article, "sq", {"headline": "Park i ri, i ndryshuar"}, user=_user("translator")
         )
@@ -137,7 +138,7 @@ def test_changing_an_approved_translation_sends_it_back_to_review(app, staff, st
             select(AuditEvent).where(AuditEvent.action == "translation.reopened")
         ) is not None
         # saving the same text again changes nothing
-        workflow.transition(sq, "approve", user=None, override_reason="again")
+        workflow.transition(sq, "approve", user=SYSTEM, override_reason="again")
         service.save_translation(
             article, "sq", {"headline": "Park i ri, i ndryshuar"}, user=_user("translator")
         )
@@ -163,7 +164,7 @@ def test_the_person_saving_is_told_their_changes_wait_and_pictures_are_not_shown
 ):
     with app.app_context():
         article = db.session.get(Article, stories["own"])
-        workflow.transition(article.translation("mk"), "publish", user=None)
+        workflow.transition(article.translation("mk"), "publish", user=SYSTEM)
     author = app.test_client()
     _login(author, staff["author"])
     response = _save(author, stories["own"], "mk", "Паркот се отвора во мај",

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from flask_babel import force_locale
 
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service, workflow
 from bv.articles.slugs import make_slug
 from bv.i18n import FORMAT_LOCALES, format_date_long
@@ -31,12 +32,12 @@ def test_old_slug_redirects_with_301(app):
     with app.app_context():
         article = service.create_article(source_locale="mk", byline="Ана")
         translation = service.save_translation(
-            article, "mk", {"headline": "Ѓорче Петров добива парк", "lede": "л", "body": "т"}
+            article, "mk", {"headline": "Ѓорче Петров добива парк", "lede": "л", "body": "т"}, user=SYSTEM
         )
-        workflow.transition(translation, "publish")
+        workflow.transition(translation, "publish", user=SYSTEM)
         assert translation.slug == "gjorche-petrov-dobiva-park"
         service.save_translation(
-            article, "mk", {"headline": "Нов наслов"}, slug="Ѓорче Петров добива голем парк"
+            article, "mk", {"headline": "Нов наслов"}, user=SYSTEM, slug="Ѓорче Петров добива голем парк"
         )
         new_slug = translation.slug
     client = app.test_client()
@@ -50,12 +51,12 @@ def test_old_slug_redirects_with_301(app):
 def test_slug_follows_headline_until_first_publication(app):
     with app.app_context():
         article = service.create_article(source_locale="sq")
-        t = service.save_translation(article, "sq", {"headline": "Titulli i parë"})
+        t = service.save_translation(article, "sq", {"headline": "Titulli i parë"}, user=SYSTEM)
         assert t.slug == "titulli-i-pare"
-        service.save_translation(article, "sq", {"headline": "Titulli i dytë"})
+        service.save_translation(article, "sq", {"headline": "Titulli i dytë"}, user=SYSTEM)
         assert t.slug == "titulli-i-dyte"
-        workflow.transition(t, "publish")
-        service.save_translation(article, "sq", {"headline": "Titulli i tretë"})
+        workflow.transition(t, "publish", user=SYSTEM)
+        service.save_translation(article, "sq", {"headline": "Titulli i tretë"}, user=SYSTEM)
         assert t.slug == "titulli-i-dyte", "a published URL stays put unless an editor changes it"
 
 
@@ -63,9 +64,9 @@ def test_slugs_are_unique_per_locale(app):
     with app.app_context():
         a = service.create_article(source_locale="en")
         b = service.create_article(source_locale="en")
-        ta = service.save_translation(a, "en", {"headline": "Council meets"})
-        tb = service.save_translation(b, "en", {"headline": "Council meets"})
-        tc = service.save_translation(b, "sq", {"headline": "Council meets"})
+        ta = service.save_translation(a, "en", {"headline": "Council meets"}, user=SYSTEM)
+        tb = service.save_translation(b, "en", {"headline": "Council meets"}, user=SYSTEM)
+        tc = service.save_translation(b, "sq", {"headline": "Council meets"}, user=SYSTEM)
         assert (ta.slug, tb.slug, tc.slug) == ("council-meets", "council-meets-2", "council-meets")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bv.accounts.permissions import PermissionDenied, can
+from bv.accounts.permissions import SYSTEM, PermissionDenied, can
 from bv.articles.models import (
     Article,
     ArticleTranslation,
@@ -174,7 +174,8 @@ def _hold_or_publish(article, translation, revision, *, user, changed: bool) -> 
     An approved translation whose text changes needs approving again.
     """
     if translation.status == "published":
-        if user is not None and can(user, "publish", translation):
+        # the system's saves (machine drafts, CLI imports) wait for a person like anyone's
+        if user is not None and user is not SYSTEM and can(user, "publish", translation):
             translation.make_live(revision.id)
         elif changed:
             translation.has_pending_changes = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bv.accounts.permissions import PermissionDenied, can
+from bv.accounts.permissions import SYSTEM, PermissionDenied, can
 from bv.articles.models import ArticleTranslation
 from bv.articles.service import latest_revision_id
 from bv.audit.service import record
@@ -158,7 +158,7 @@ def publish_due(now: datetime | None = None) -> int:
     published = 0
     for translation in due:
         try:
-            transition(translation, "publish", user=None)
+            transition(translation, "publish", user=SYSTEM)
             published += 1
         except TransitionError:
             translation.scheduled_at = None

@@ -10,6 +10,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 from sqlalchemy import select
 
+from bv.accounts.permissions import SYSTEM
 from bv.accounts.service import create_user
 from bv.articles import service, workflow
 from bv.articles.models import Article, Category, CategoryName, Tag
@@ -229,6 +230,7 @@ def load() -> dict:
                 locale,
                 text,
                 based_on=source_revision,
+                user=SYSTEM,
                 segments_reviewed=True,
                 at=when,
                 commit=False,
@@ -236,9 +238,9 @@ def load() -> dict:
             if locale == item["source_locale"]:
                 source_revision = translation.revisions[-1]
             if locale != item["source_locale"]:
-                workflow.transition(translation, "submit", at=when, commit=False)
-                workflow.transition(translation, "approve", at=when, commit=False)
-            workflow.transition(translation, "publish", at=when, commit=False)
+                workflow.transition(translation, "submit", user=SYSTEM, at=when, commit=False)
+                workflow.transition(translation, "approve", user=SYSTEM, at=when, commit=False)
+            workflow.transition(translation, "publish", user=SYSTEM, at=when, commit=False)
             versions += 1
     _quiet_history()
     db.session.commit()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service
 from bv.articles.models import Article
 from bv.extensions import db
@@ -108,7 +109,7 @@ def import_command(path):
         doc = parse(data, path.name)
         article = _article(doc.article_id)
         # the file names its language; it is held to the same rules as an upload
-        report = files.import_file(article, doc.target_locale, data, path.name, user=None)
+        report = files.import_file(article, doc.target_locale, data, path.name, user=SYSTEM)
     except ExchangeError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from None

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service
 from bv.articles.models import Article, ArticleTranslation
 from bv.audit.service import record
@@ -327,7 +328,7 @@ def _apply(article: Article, target: str, drafted: dict, *, user) -> ArticleTran
         article,
         target,
         values,
-        user=None,
+        user=SYSTEM,
         note="machine draft" + (f" ({', '.join(providers)})" if providers else ""),
         adopt_segments=False,
         commit=False,

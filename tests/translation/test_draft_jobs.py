@@ -10,6 +10,7 @@ import sqlalchemy.exc
 from sqlalchemy import func, select
 
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service
 from bv.articles.models import Article
 from bv.database import utcnow
@@ -196,7 +197,7 @@ def test_drafting_saves_through_the_article_service(mt_app, fake, monkeypatch):
     article_id = _write(mt_app, paragraphs(1))
     calls.clear()
     _draft(mt_app, article_id)
-    assert calls == [("mk", None)]
+    assert calls == [("mk", SYSTEM)]
 
 
 # the provider menu

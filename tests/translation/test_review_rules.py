@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service, workflow
 from bv.articles.models import Article, ArticleTranslation
 from bv.extensions import db
@@ -244,11 +245,11 @@ def test_later_source_changes_are_told_once_each_but_not_minor_ones(mt_app, staf
             return db.session.scalar(select(func.count(Notification.id)).where(
                 Notification.user_id == translator.id, Notification.kind == "source_changed"))
 
-        service.save_translation(article, "sq", {"headline": "Kuvendi e rrëzon buxhetin"})
+        service.save_translation(article, "sq", {"headline": "Kuvendi e rrëzon buxhetin"}, user=SYSTEM)
         assert told() == 1
-        service.save_translation(article, "sq", {"headline": "Kuvendi e shtyn buxhetin"})
+        service.save_translation(article, "sq", {"headline": "Kuvendi e shtyn buxhetin"}, user=SYSTEM)
         assert told() == 2, "a second change is news as well"
-        service.save_translation(article, "sq", {"headline": "Kuvendi e shtyn buxhetin."},
+        service.save_translation(article, "sq", {"headline": "Kuvendi e shtyn buxhetin."}, user=SYSTEM,
                                  minor=True)
         assert told() == 2, "a typo fix is not"
         # the translator's own save re-checks staleness: nobody is told again

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bv.accounts.models import User
+from bv.accounts.permissions import SYSTEM
 from bv.articles import service, workflow
 from bv.articles.models import Article
 from bv.audit.models import AuditEvent
@@ -71,7 +72,7 @@ def test_request_counts_for_a_20_paragraph_article(mt_app, fake, capsys):
     edited[7] = edited[7].replace("Paragrafi 8:", "Paragrafi tetë:")
     with mt_app.app_context():
         article = db.session.get(Article, article_id)
-        service.save_translation(article, "sq", {"body": "\n\n".join(edited)})
+        service.save_translation(article, "sq", {"body": "\n\n".join(edited)}, user=SYSTEM)
         mk = article.translation("mk")
         assert mk.outdated_since is not None
         assert len(sync.stale_keys(mk)) == 1, "exactly the edited paragraph is stale"
@@ -110,7 +111,7 @@ def test_failed_job_leaves_existing_drafts_untouched(mt_app, fake):
     _draft(mt_app, article_id)
     with mt_app.app_context():
         before = {k: t.target_text for k, t in sync.translated_segments(db.session.get(Article, article_id).translation("mk")).items()}
-        service.save_translation(db.session.get(Article, article_id), "sq", {"headline": "Titull krejt i ri"})
+        service.save_translation(db.session.get(Article, article_id), "sq", {"headline": "Titull krejt i ri"}, user=SYSTEM)
     fake.always_status = 500
     status, _result, error = _draft(mt_app, article_id)
     assert status == "failed"
@@ -140,11 +141,11 @@ def test_minor_edit_does_not_outdate_and_is_logged(mt_app, fake):
     with mt_app.app_context():
         article = db.session.get(Article, article_id)
         body = article.source.body.replace("Paragrafi 2:", "Paragrafi 2 :")
-        service.save_translation(article, "sq", {"body": body}, minor=True)
+        service.save_translation(article, "sq", {"body": body}, user=SYSTEM, minor=True)
         assert article.translation("mk").outdated_since is None
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "translation.saved").order_by(AuditEvent.id.desc())).first()
         assert event.detail["minor"] is True
-        service.save_translation(article, "sq", {"body": body.replace("Paragrafi 3:", "Paragrafi III:")})
+        service.save_translation(article, "sq", {"body": body.replace("Paragrafi 3:", "Paragrafi III:")}, user=SYSTEM)
         assert article.translation("mk").outdated_since is not None
 
 
@@ -271,7 +272,7 @@ def test_translators_hear_when_their_source_changes(mt_app, fake, staff):
         article = db.session.get(Article, article_id)
         keys = [s.key for s in sync.source_segments(article)]
         review.save_review(article, "en", {keys[0]: "The council approves the budget"}, set(), user=translator, expected_revision=None)
-        service.save_translation(article, "sq", {"headline": "Kuvendi e rrëzon buxhetin"})
+        service.save_translation(article, "sq", {"headline": "Kuvendi e rrëzon buxhetin"}, user=SYSTEM)
         notes = db.session.scalars(select(Notification).where(Notification.user_id == translator.id)).all()
         assert [n.kind for n in notes] == ["source_changed"]
 
@@ -284,8 +285,8 @@ def test_outdated_notice_for_readers_and_the_site_switch(mt_app, fake, staff):
         en = article.translation("en")
         en.status = "approved"  # test shortcut past review; publication itself uses the workflow
         db.session.commit()
-        workflow.transition(en, "publish")
-        service.save_translation(article, "sq", {"lede": "Një hyrje e re."})
+        workflow.transition(en, "publish", user=SYSTEM)
+        service.save_translation(article, "sq", {"lede": "Një hyrje e re."}, user=SYSTEM)
         url = f"/en/a/{en.slug}"
     client = mt_app.test_client()
     html = client.get(url).get_data(as_text=True)
@@ -307,7 +308,7 @@ def test_dashboard_shows_coverage_staleness_and_quality(mt_app, fake, staff):
         editor = db.session.scalar(select(User).where(User.role == "editor"))
         done = sync.translated_segments(article.translation("mk"))
         review.save_review(article, "mk", {k: done[k].target_text for k in keys}, set(keys), user=editor, expected_revision=None)
-        service.save_translation(article, "sq", {"headline": "Titull i ri për testin"})
+        service.save_translation(article, "sq", {"headline": "Titull i ri për testin"}, user=SYSTEM)
     client = mt_app.test_client()
     _login(client, staff["editor"])
     html = client.get("/newsroom/dashboard").get_data(as_text=True)
@@ -387,7 +388,7 @@ def test_approval_e_mails_editors_in_their_language(mt_app, fake, staff, smtp_se
         db.session.commit()
         article = db.session.get(Article, article_id)
         translation = article.translation("en")
-        workflow.transition(translation, "submit")
+        workflow.transition(translation, "submit", user=SYSTEM)
         workflow.transition(translation, "approve", user=editor, override_reason="test")
     recipients = sorted(addr for m in handler.messages for addr in m.rcpt_tos)
     assert recipients == sorted([staff["admin"], staff["editor"]])
