@@ -53,7 +53,7 @@ ROUTES = [
     ("POST", "/newsroom/articles/{own}/sq/assignment", {**EDITORS, "admin": 302, "editor": 302}),
     ("GET", "/newsroom/dashboard", ALL),
     ("GET", "/newsroom/glossary", ALL),
-    ("POST", "/newsroom/glossary", {**EDITORS, "admin": 302, "editor": 302}),
+    ("POST", "/newsroom/glossary", {**EDITORS, "admin": 422, "editor": 422}),
     ("POST", "/newsroom/glossary/{term_id}/delete", {**EDITORS, "admin": 302, "editor": 302}),
     ("GET", "/newsroom/jobs", ALL),
     ("GET", "/newsroom/jobs/{job_id}", EDITORS),
@@ -191,6 +191,7 @@ def test_translator_is_limited_to_their_target_languages(app, staff, stories):
         with pytest.raises(PermissionDenied):
             service.save_translation(article, "mk", {"headline": "x"}, user=translator)
         db.session.commit()
+        db.session.commit()
 
 
 def test_author_cannot_touch_other_peoples_articles(app, staff, stories):
@@ -200,6 +201,7 @@ def test_author_cannot_touch_other_peoples_articles(app, staff, stories):
         assert not can(author, "edit", other.translation("sq"))
         with pytest.raises(PermissionDenied):
             service.save_translation(other, "sq", {"headline": "x"}, user=author)
+        db.session.commit()
         db.session.commit()
 
 
@@ -211,3 +213,64 @@ def test_inactive_accounts_can_do_nothing(app, staff):
     client = app.test_client()
     response = client.post("/newsroom/login", data={"email": staff["editor"], "password": "correct horse battery"})
     assert response.status_code == 401
+
+
+def test_nobody_may_do_anything_and_the_system_everything(app, staff, stories):
+    from bv.accounts.permissions import ALL_ACTIONS, SYSTEM
+
+    with app.app_context():
+        article = db.session.get(Article, stories["own"])
+        for action in sorted(ALL_ACTIONS):
+            for obj in (None, article, article.translation("sq")):
+                assert not can(None, action, obj, locale="sq"), action
+                assert can(SYSTEM, action, obj, locale="sq"), action
+
+
+def _by_role(role):
+    return db.session.scalar(select(User).where(User.role == role))
+
+
+def test_who_may_start_a_language_version(app, staff, stories):
+    with app.app_context():
+        own = db.session.get(Article, stories["own"])  # mk source, by the author
+        other = db.session.get(Article, stories["other"])  # sq source, by the editor
+        author, translator = _by_role("author"), _by_role("translator")  # translator: sq, en
+        assert can(author, "start_translation", own, locale="en")
+        assert not can(author, "start_translation", other, locale="en"), "not their article"
+        assert can(translator, "start_translation", own, locale="en")
+        assert not can(translator, "start_translation", own, locale="mk"), "never the source"
+        assert not can(translator, "start_translation", other, locale="mk"), "not their language"
+        assert not can(translator, "start_translation", other, locale="sq"), "that article's source"
+        for role in ("admin", "editor"):
+            assert can(_by_role(role), "start_translation", other, locale="en")
+
+
+def test_who_may_edit_the_shared_fields(app, staff, stories):
+    with app.app_context():
+        own = db.session.get(Article, stories["own"])
+        other = db.session.get(Article, stories["other"])
+        for role in ("admin", "editor"):
+            assert can(_by_role(role), "edit_shared_fields", own)
+            assert can(_by_role(role), "edit_shared_fields", other.translation("sq"))
+        assert can(_by_role("author"), "edit_shared_fields", own)
+        assert not can(_by_role("author"), "edit_shared_fields", other)
+        assert not can(_by_role("translator"), "edit_shared_fields", own)
+        assert not can(_by_role("editor"), "edit_shared_fields", None), "always about an article"
+
+
+def test_who_may_see_a_job(app, staff, stories):
+    from bv.jobs.models import Job
+
+    with app.app_context():
+        translator = _by_role("translator")
+        theirs = Job(kind="machine_draft", article_id=stories["own"], user_id=translator.id)
+        editors = Job(kind="machine_draft", article_id=stories["own"], user_id=_by_role("editor").id)
+        db.session.add_all([theirs, editors])
+        db.session.flush()
+        assert can(translator, "view_job", theirs)
+        assert not can(translator, "view_job", editors)
+        assert not can(_by_role("author"), "view_job", editors)
+        for role in ("admin", "editor"):
+            assert can(_by_role(role), "view_job", theirs)
+        for action in ("view_all_jobs", "machine_draft_missing"):
+            assert {r for r in MATRIX if can(_by_role(r), action)} == {"admin", "editor"}

@@ -71,8 +71,8 @@ def get_or_create_translation(article: Article, locale: str, *, user,
         if not can(user, "edit", translation):
             raise PermissionDenied("edit")
         return translation
-    if not can(user, "edit", None, locale=locale):
-        raise PermissionDenied("edit")
+    if not can(user, "start_translation", article, locale=locale):
+        raise PermissionDenied("start_translation")
     translation = ArticleTranslation(
         article=article, locale=locale, status="draft", slug="", created_at=at or utcnow()
     )
@@ -249,3 +249,36 @@ def find_or_create_tags(text: str, locale: str) -> list:
         if match not in result:
             result.append(match)
     return result
+
+
+def update_shared_fields(
+    article: Article, *, user, category, byline: str, tags_text: str, lead_image=None
+) -> Article:
+    """Set what every language version shares: section, byline, tags and, when given, the lead
+    image (None keeps the current one). Tags are named in the source language.
+
+    Checks permission, records what changed and flushes; the caller commits.
+    """
+    if not can(user, "edit_shared_fields", article):
+        raise PermissionDenied("edit_shared_fields")
+
+    def snapshot():
+        return {
+            "category": article.category_id,
+            "byline": article.byline,
+            "tags": sorted(t.key for t in article.tags),
+            "lead_image": article.lead_image_id,
+        }
+
+    before = snapshot()
+    article.category = category
+    article.byline = (byline or "").strip()
+    article.tags = find_or_create_tags(tags_text, article.source_locale)
+    if lead_image is not None:
+        article.lead_image = lead_image
+    db.session.flush()
+    after = snapshot()
+    changed = sorted(name for name in after if after[name] != before[name])
+    if changed:
+        record("article.shared_fields", user=user, article=article, detail={"changed": changed})
+    return article

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bv.accounts.models import User
 from bv.accounts.permissions import can
@@ -18,8 +18,8 @@ from bv.accounts.service import (
     create_user,
     update_user,
 )
-from bv.articles.models import Category, CategoryName
-from bv.articles.slugs import make_slug
+from bv.articles.categories import CategoryClash, save_category
+from bv.articles.models import Category
 from bv.audit.service import record
 from bv.extensions import db
 from bv.i18n import LOCALES
@@ -178,44 +178,21 @@ def category(category_id: int | None = None):
             name = item.name_in(code)
             getattr(form, f"name_{code}").data = name.name if name else ""
     if form.validate_on_submit():
-        key = make_slug(form.key.data, "en", max_length=60)
-        clash = db.session.scalar(
-            select(Category.id).where(Category.key == key, Category.id != (category_id or 0))
-        )
-        slug_clash = None
-        for code in LOCALES:
-            slug = make_slug(getattr(form, f"name_{code}").data, code, max_length=100)
-            other = db.session.scalar(
-                select(CategoryName.id).where(
-                    CategoryName.locale == code,
-                    CategoryName.slug == slug,
-                    CategoryName.category_id != (category_id or 0),
+        try:
+            save_category(
+                item,
+                key=form.key.data,
+                names={code: getattr(form, f"name_{code}").data for code in LOCALES},
+                user=current_user,
+            )
+        except CategoryClash as clash:
+            if clash.locale is None:
+                form.key.errors.append(_("Another section already uses this key."))
+            else:
+                getattr(form, f"name_{clash.locale}").errors.append(
+                    _("Another section already has this name.")
                 )
-            )
-            if other:
-                slug_clash = code
-        if clash:
-            form.key.errors.append(_("Another section already uses this key."))
-        elif slug_clash:
-            getattr(form, f"name_{slug_clash}").errors.append(
-                _("Another section already has this name.")
-            )
         else:
-            if item is None:
-                position = db.session.scalar(select(func.count(Category.id))) or 0
-                item = Category(key=key, position=position)
-                db.session.add(item)
-            item.key = key
-            for code in LOCALES:
-                text = (getattr(form, f"name_{code}").data or "").strip()
-                name = item.name_in(code)
-                if name is None:
-                    name = CategoryName(locale=code)
-                    item.names.append(name)
-                name.name = text
-                name.slug = make_slug(text, code, max_length=100)
-            db.session.flush()
-            record("category.saved", user=current_user, detail={"category": item.id})
             db.session.commit()
             flash(_("The section was saved."), "success")
             return redirect(url_for("newsroom.categories"))

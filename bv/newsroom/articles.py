@@ -17,13 +17,13 @@ from bv.accounts.permissions import PermissionDenied, can
 from bv.articles import service, workflow
 from bv.articles.diffing import word_diff
 from bv.articles.fields import FIELD_NAMES
-from bv.articles.models import Article, ArticleTranslation, Category, Revision
+from bv.articles.models import Article, ArticleTranslation, Category, Image
 from bv.articles.rendering import render_body
 from bv.errors import bounded_int
 from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.media import ImageRejected, max_image_bytes, store_image
-from bv.newsroom import bp, require
+from bv.newsroom import bp, loaders, require
 from bv.newsroom.forms import ArticleForm, OverrideForm, ScheduleForm, TranslationForm
 
 ARTICLES_PER_PAGE = 50
@@ -35,23 +35,6 @@ TRANSITION_MESSAGES = {
     "approval_blocked": lambda: _("This translation cannot be approved yet."),
     "unknown_action": lambda: _("Unknown action."),
 }
-
-
-def _article_or_404(article_id: int) -> Article:
-    article = db.session.scalar(
-        select(Article)
-        .where(Article.id == article_id)
-        .options(selectinload(Article.translations))
-    )
-    if article is None:
-        abort(404)
-    return article
-
-
-def _locale_or_404(locale: str) -> str:
-    if locale not in LOCALES:
-        abort(404)
-    return locale
 
 
 def _category_choices():
@@ -66,22 +49,6 @@ def _category_choices():
 
 def _form_values(form) -> dict:
     return {f: getattr(form, f).data or "" for f in service.TEXT_FIELDS}
-
-
-def flash_held_back(translation) -> bool:
-    """Say why a save of a published version did not reach readers; True when it did not."""
-    problems = getattr(translation, "held_back", None)
-    if not problems:
-        return False
-    flash(
-        _("Your changes were saved, but readers still see the published text: the changes "
-          "have problems that must not go online unreviewed. Fix them, or publish the changes "
-          "from the article page with a reason."),
-        "error",
-    )
-    for problem in problems:
-        flash(str(problem), "error")
-    return True
 
 
 @bp.get("/articles")
@@ -110,67 +77,98 @@ def new_article():
     if request.method == "GET":
         form.source_locale.data = current_user.ui_locale
         form.byline.data = current_user.display_name
-    preview = _preview(form)
-    if preview is None and form.validate_on_submit():
-        try:
-            image = _lead_image(form)
-            article = service.create_article(
-                source_locale=form.source_locale.data,
-                category=db.session.get(Category, form.category.data)
-                if form.category.data
-                else None,
-                author=current_user,
-                byline=form.byline.data,
-                tags=service.find_or_create_tags(form.tags.data, form.source_locale.data),
+    valid = form.validate_on_submit()
+    image = _chosen_image(form)
+    if valid and not _previewing() and not form.image.errors:
+        article = service.create_article(source_locale=form.source_locale.data, author=current_user)
+        service.update_shared_fields(
+            article,
+            user=current_user,
+            category=loaders.category_or_none(form.category.data),
+            byline=form.byline.data,
+            tags_text=form.tags.data,
+            lead_image=image,
+        )
+        service.save_translation(
+            article,
+            form.source_locale.data,
+            _form_values(form),
+            user=current_user,
+            note=form.note.data,
             )
-            if image is not None:
-                article.lead_image = image
-            service.save_translation(
-                article,
-                form.source_locale.data,
-                _form_values(form),
-                user=current_user,
-                note=form.note.data,
-                )
-            db.session.commit()
+        db.session.commit()
+        flash(_("The article was saved as a draft."), "success")
+        return redirect(url_for("newsroom.article", article_id=article.id))
+    return _editor_page(form, image=image)
+
+
+def _previewing() -> bool:
+    """The editor asked for a preview: render, keep everything, save nothing."""
+    return request.method == "POST" and request.form.get("action") == "preview"
+
+
+def _chosen_image(form) -> Image | None:
+    """The lead image this form carries: a file chosen now, or one kept from an earlier round.
+
+    A new file is stored (and committed) at once, and its id goes into the form's hidden
+    `kept_image`, so a preview, a refused field or an edit conflict never loses it: a browser
+    cannot refill a file input. A refused file leaves an error on the image field.
+    """
+    if not hasattr(form, "kept_image") or request.method != "POST" or "csrf_token" in form.errors:
+        return None
+    upload = form.image.data
+    if upload and getattr(upload, "filename", ""):
+        try:
+            # one byte past the limit is enough to know it is too large
+            data = upload.read(max_image_bytes() + 1)
+        finally:
+            upload.close()
+        try:
+            image = store_image(data)
         except ImageRejected as error:
-            db.session.rollback()
             form.image.errors.append(str(error.message))
         else:
-            flash(_("The article was saved as a draft."), "success")
-            return redirect(url_for("newsroom.article", article_id=article.id))
-    status = 422 if request.method == "POST" and preview is None else 200
+            # an upload on its own, attached to nothing until the article is saved
+            db.session.commit()
+            form.kept_image.data = str(image.id)
+            return image
+    if not form.kept_image.data:
+        return None
+    image = loaders.image_or_none(form.kept_image.data)
+    if image is None:
+        form.kept_image.data = ""
+        form.image.errors.append(_("The image chosen earlier is no longer available. Choose it again."))
+    return image
+
+
+def _image_refused(form) -> bool:
+    return bool(getattr(form, "image", None) and form.image.errors)
+
+
+def _editor_page(form, *, image, article=None, locale=None, translation=None, source=None):
+    """The editor again: after a preview (200) or a refused save (422), with what was typed."""
+    previewing = _previewing()
+    status = 422 if request.method == "POST" and not previewing else 200
     return (
-        render_template("newsroom/edit.html", form=form, article=None, locale=None, preview=preview),
+        render_template(
+            "newsroom/edit.html",
+            form=form,
+            article=article,
+            locale=locale,
+            translation=translation,
+            preview=render_body(form.body.data) if previewing else None,
+            kept=image,
+            source=source,
+        ),
         status,
     )
-
-
-def _preview(form) -> str | None:
-    """The rendered body when the editor asked for a preview (nothing is saved), else None."""
-    if request.method == "POST" and request.form.get("action") == "preview":
-        form.validate()
-        return render_body(form.body.data)
-    return None
-
-
-def _lead_image(form):
-    upload = form.image.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None
-    try:
-        # one byte past the limit is enough to know it is too large
-        data = upload.read(max_image_bytes() + 1)
-    finally:
-        upload.close()
-    return store_image(data)
 
 
 @bp.get("/articles/<int:article_id>")
 @login_required
 def article(article_id: int):
     """The language × status matrix, with who changed each and when."""
-    article = _article_or_404(article_id)
+    article = loaders.article_or_404(article_id)
     rows = []
     for code in LOCALES:
         translation = article.translation(code)
@@ -181,10 +179,7 @@ def article(article_id: int):
                 "actions": workflow.available_actions(translation, current_user)
                 if translation
                 else [],
-                "can_edit": can(current_user, "edit", translation, locale=code)
-                if translation
-                else can(current_user, "edit", None, locale=code)
-                and _may_start(article, code),
+                "can_edit": loaders.may_write(current_user, article, code),
             }
         )
     return render_template(
@@ -196,31 +191,14 @@ def article(article_id: int):
     )
 
 
-def _may_start(article: Article, locale: str) -> bool:
-    """Authors start versions of their own articles only; translators never the source."""
-    if current_user.role == "author":
-        return article.author_id == current_user.id
-    return True
-
-
 @bp.route("/articles/<int:article_id>/<locale>/edit", methods=["GET", "POST"])
 @login_required
 def edit(article_id: int, locale: str):
     """Edit one language version (and, for the source, the article's shared fields)."""
-    article = _article_or_404(article_id)
-    locale = _locale_or_404(locale)
+    article, locale = loaders.writable_or_403(article_id, locale)
     translation = article.translation(locale)
-    allowed = (
-        can(current_user, "edit", translation)
-        if translation
-        else can(current_user, "edit", None, locale=locale) and _may_start(article, locale)
-    )
-    if current_user.role == "translator" and locale == article.source_locale:
-        allowed = False
-    if not allowed:
-        abort(403)
     is_source = locale == article.source_locale
-    shared = is_source and current_user.role in ("admin", "editor", "author")
+    shared = is_source and can(current_user, "edit_shared_fields", article)
     form_class = ArticleForm if shared else TranslationForm
     form = form_class(obj=translation if request.method == "GET" else None)
     if shared:
@@ -233,14 +211,14 @@ def edit(article_id: int, locale: str):
     if request.method == "GET":
         form.version.data = str(service.latest_revision_number(translation) if translation else 0)
         form.slug.data = ""
-    preview = _preview(form)
-    if preview is None and form.validate_on_submit():
+    valid = form.validate_on_submit()
+    image = _chosen_image(form)
+    if valid and not _previewing() and not _image_refused(form):
         try:
             expected = int(form.version.data or 0)
         except ValueError:
             expected = -1
         try:
-            image = _lead_image(form) if shared else None
             service.save_translation(
                 article,
                 locale,
@@ -252,18 +230,18 @@ def edit(article_id: int, locale: str):
                 slug=form.slug.data or None,
                 )
             if shared:
-                article.category_id = form.category.data or None
-                article.byline = (form.byline.data or "").strip()
-                article.tags = service.find_or_create_tags(form.tags.data, locale)
-                if image is not None:
-                    article.lead_image = image
+                service.update_shared_fields(
+                    article,
+                    user=current_user,
+                    category=loaders.category_or_none(form.category.data),
+                    byline=form.byline.data,
+                    tags_text=form.tags.data,
+                    lead_image=image,
+                )
             db.session.commit()
-        except ImageRejected as error:
-            db.session.rollback()
-            form.image.errors.append(str(error.message))
         except (service.EditConflict, StaleDataError):
             db.session.rollback()
-            return _conflict(article, locale, form)
+            return _conflict(article, locale, form, image)
         except PermissionDenied:
             db.session.rollback()
             abort(403)
@@ -282,23 +260,18 @@ def edit(article_id: int, locale: str):
                 # the renderer keeps text only; say so instead of dropping pictures silently
                 flash(_("Pictures inside the text are not shown. Use the lead image."), "info")
             return redirect(url_for("newsroom.article", article_id=article.id))
-    status = 422 if request.method == "POST" and preview is None else 200
-    return (
-        render_template(
-            "newsroom/edit.html",
-            form=form,
-            article=article,
-            locale=locale,
-            translation=translation,
-            preview=preview,
-            source=article.source if not is_source else None,
-        ),
-        status,
+    return _editor_page(
+        form,
+        image=image,
+        article=article,
+        locale=locale,
+        translation=translation,
+        source=article.source if not is_source else None,
     )
 
 
-def _conflict(article: Article, locale: str, form):
-    """Someone saved first: show both versions and keep this person's text in the form."""
+def _conflict(article: Article, locale: str, form, image):
+    """Someone saved first: show both versions and keep this person's text and image."""
     current = db.session.scalar(
         select(ArticleTranslation).where(
             ArticleTranslation.article_id == article.id, ArticleTranslation.locale == locale
@@ -319,8 +292,7 @@ def _conflict(article: Article, locale: str, form):
             mine=mine,
             diffs=diffs,
             latest=latest,
-            # a browser cannot refill a file input, so say so rather than drop it silently
-            image_dropped=bool(getattr(form, "image", None) and form.image.data),
+            kept=image,
         ),
         409,
     )
@@ -330,9 +302,8 @@ def _conflict(article: Article, locale: str, form):
 @login_required
 def change_status(article_id: int, locale: str, action: str):
     """Submit, approve, return, publish, unpublish, schedule or unschedule a version."""
-    article = _article_or_404(article_id)
-    translation = article.translation(_locale_or_404(locale))
-    if translation is None or action not in workflow.TRANSITIONS:
+    article, translation = loaders.version_or_404(article_id, locale)
+    if action not in workflow.TRANSITIONS:
         abort(404)
     if not can(current_user, action, translation):
         abort(403)
@@ -379,10 +350,7 @@ def change_status(article_id: int, locale: str, action: str):
 @login_required
 def history(article_id: int, locale: str):
     """Every revision of a version; pick two to compare."""
-    article = _article_or_404(article_id)
-    translation = article.translation(_locale_or_404(locale))
-    if translation is None:
-        abort(404)
+    article, translation = loaders.version_or_404(article_id, locale)
     revisions = list(reversed(translation.revisions))
     a = request.args.get("a", type=bounded_int)
     b = request.args.get("b", type=bounded_int)
@@ -414,9 +382,7 @@ def history(article_id: int, locale: str):
 @login_required
 def restore(revision_id: int):
     """Restore an old revision as a new one."""
-    revision = db.session.get(Revision, revision_id)
-    if revision is None:
-        abort(404)
+    revision = loaders.revision_or_404(revision_id)
     if not can(current_user, "edit", revision.translation):
         abort(403)
     service.restore_revision(revision, user=current_user)
@@ -437,3 +403,18 @@ def preview():
     """Live preview for the body editor: the same renderer and sanitizer as saving."""
     return {"html": render_body(request.form.get("body", "")[:60_000])}
 
+
+def flash_held_back(translation) -> bool:
+    """Say why a save of a published version did not reach readers; True when it did not."""
+    problems = getattr(translation, "held_back", None)
+    if not problems:
+        return False
+    flash(
+        _("Your changes were saved, but readers still see the published text: the changes "
+          "have problems that must not go online unreviewed. Fix them, or publish the changes "
+          "from the article page with a reason."),
+        "error",
+    )
+    for problem in problems:
+        flash(str(problem), "error")
+    return True

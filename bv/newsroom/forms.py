@@ -19,12 +19,20 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bv.accounts.models import ROLES
 from bv.articles.fields import max_length
 from bv.i18n import LANGUAGE_NAMES, LOCALES, NATIVE_NAMES
+from bv.translation.glossary import TERM_MAX
 
 # the article fields' limits are declared once, in bv.articles.fields
 HEADLINE_MAX = max_length("headline")
@@ -118,6 +126,9 @@ class ArticleForm(TranslationForm):
     )
     byline = StringField(_l("Byline"), validators=[Length(max=120, message=TOO_LONG)])
     image = FileField(_l("Lead image"))
+    # a lead image stored when the form came back (preview, a refused field, a conflict),
+    # since a browser cannot refill a file input: Save uses it unless a new file is chosen
+    kept_image = HiddenField()
 
 
 class ScheduleForm(FlaskForm):
@@ -130,6 +141,32 @@ class OverrideForm(FlaskForm):
     reason = StringField(
         _l("Reason for the override"), validators=[DataRequired(REQUIRED), Length(max=300)]
     )
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class GlossaryTermForm(FlaskForm):
+    """A term and its required translation, or a term never translated."""
+
+    term = StringField(
+        _l("Term"),
+        filters=[_stripped],
+        validators=[DataRequired(REQUIRED), Length(max=TERM_MAX, message=TOO_LONG)],
+    )
+    translation = StringField(
+        _l("Required translation"),
+        filters=[_stripped],
+        validators=[Length(max=TERM_MAX, message=TOO_LONG)],
+    )
+    do_not_translate = BooleanField(_l("Do not translate (names, acronyms)"))
+
+    def validate_translation(self, field):
+        if not field.data and not self.do_not_translate.data:
+            raise ValidationError(
+                _l("Give the translation, or mark the term as not to be translated.")
+            )
 
 
 class MultiCheckboxField(SelectMultipleField):

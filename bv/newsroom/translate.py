@@ -26,11 +26,12 @@ from bv.articles.models import Article
 from bv.audit.service import record
 from bv.errors import MAX_ID
 from bv.extensions import db
-from bv.i18n import LOCALES
 from bv.jobs.models import Job
-from bv.newsroom import bp, require
-from bv.newsroom.articles import _article_or_404, _locale_or_404, _may_start, flash_held_back
+from bv.newsroom import bp, loaders, require
+from bv.newsroom.articles import flash_held_back
+from bv.newsroom.forms import GlossaryTermForm
 from bv.translation import drafting, files, review, sync
+from bv.translation import glossary as glossary_service
 from bv.translation.exchange import ExchangeError
 from bv.translation.models import GlossaryTerm
 from bv.translation.mt import provider_choices
@@ -38,29 +39,11 @@ from bv.translation.mt import provider_choices
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-def _may_translate(article: Article, locale: str) -> bool:
-    if locale == article.source_locale:
-        return False
-    translation = article.translation(locale)
-    if translation is not None:
-        return can(current_user, "edit", translation)
-    return can(current_user, "edit", None, locale=locale) and _may_start(article, locale)
-
-
-def _translatable(article_id: int, locale: str) -> tuple[Article, str]:
-    """The article and target language, or a 404/403 for anyone who may not translate it."""
-    article = _article_or_404(article_id)
-    locale = _locale_or_404(locale)
-    if not _may_translate(article, locale):
-        abort(403)
-    return article, locale
-
-
 @bp.route("/articles/<int:article_id>/<locale>/translate", methods=["GET", "POST"])
 @login_required
 def translate(article_id: int, locale: str):
     """Side-by-side review, one row per segment."""
-    article, locale = _translatable(article_id, locale)
+    article, locale = loaders.translatable_or_403(article_id, locale)
     if article.source is None:
         abort(404)
     translation = article.translation(locale)
@@ -93,7 +76,7 @@ def translate(article_id: int, locale: str):
             status = 422
         except (service.EditConflict, StaleDataError):
             db.session.rollback()
-            article = _article_or_404(article_id)
+            article = loaders.article_or_404(article_id)
             conflict = sync.translated_segments(article.translation(locale))
             flash(
                 _("Someone else saved this translation while you were working. Your text is kept below; segments that differ show the saved version."),
@@ -132,8 +115,8 @@ def translate(article_id: int, locale: str):
 @login_required
 def machine_draft(article_id: int, locale: str):
     """Queue a machine draft of the segments that need one."""
-    article, locale = _translatable(article_id, locale)
-    if not can(current_user, "machine_translate", locale=locale):
+    article, locale = loaders.translatable_or_403(article_id, locale)
+    if not can(current_user, "machine_translate", article, locale=locale):
         abort(403)
     provider = request.form.get("provider") or None
     if provider is not None:
@@ -152,7 +135,7 @@ def machine_draft(article_id: int, locale: str):
 
 
 @bp.post("/machine-draft-missing")
-@require("manage_glossary")
+@require("machine_draft_missing")
 def machine_draft_missing():
     """Machine-translate into every missing language, for one article or many."""
     # str.isdigit() accepts "²", which int() refuses: ASCII digits only
@@ -175,21 +158,12 @@ def machine_draft_missing():
     return redirect(url_for("newsroom.jobs"))
 
 
-def _job_or_404(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None:
-        abort(404)
-    if current_user.role not in ("admin", "editor") and job.user_id != current_user.id:
-        abort(403)
-    return job
-
-
 @bp.get("/jobs")
 @login_required
 def jobs():
     """Recent background jobs."""
     stmt = select(Job).order_by(Job.created_at.desc()).limit(100)
-    if current_user.role not in ("admin", "editor"):
+    if not can(current_user, "view_all_jobs"):
         stmt = stmt.where(Job.user_id == current_user.id)
     shown = list(db.session.scalars(stmt))
     for job in shown:
@@ -201,7 +175,7 @@ def jobs():
 @login_required
 def job(job_id: int):
     """A job's progress; the page refreshes itself without JavaScript while it runs."""
-    job = _job_or_404(job_id)
+    job = loaders.job_or_404(job_id)
     drafting.expire_if_stale(job)
     return render_template("newsroom/job.html", job=job)
 
@@ -210,7 +184,7 @@ def job(job_id: int):
 @login_required
 def job_status(job_id: int):
     """Progress as JSON for the progress bar."""
-    job = _job_or_404(job_id)
+    job = loaders.job_or_404(job_id)
     drafting.expire_if_stale(job)
     return {
         "status": job.status,
@@ -225,7 +199,7 @@ def job_status(job_id: int):
 @login_required
 def cancel_job(job_id: int):
     """Ask a running job to stop before its next request; it then changes nothing."""
-    job = _job_or_404(job_id)
+    job = loaders.job_or_404(job_id)
     if job.status in drafting.ACTIVE:
         job.cancel_requested = True
         record("job.cancel", user=current_user, detail={"job": job.id})
@@ -240,7 +214,7 @@ def export_file(article_id: int, locale: str, fmt: str):
     """Download the translation as XLIFF 1.2 or PO."""
     if fmt not in files.FORMATS:
         abort(404)
-    article, locale = _translatable(article_id, locale)
+    article, locale = loaders.translatable_or_403(article_id, locale)
     data, name, mimetype = files.export(article, locale, fmt)
     return Response(
         data,
@@ -253,7 +227,7 @@ def export_file(article_id: int, locale: str, fmt: str):
 @login_required
 def import_file(article_id: int, locale: str):
     """Upload an XLIFF or PO file; every mismatch is reported and a blocking one changes nothing."""
-    article, locale = _translatable(article_id, locale)
+    article, locale = loaders.translatable_or_403(article_id, locale)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose a file to import."), "error")
@@ -288,53 +262,53 @@ def import_file(article_id: int, locale: str):
 @login_required
 def glossary():
     """Terms per language pair; editors maintain them, everyone may read them."""
-    source = request.args.get("source", "sq")
-    target = request.args.get("target", "mk")
-    if source not in LOCALES or target not in LOCALES:
-        abort(404)
+    source = loaders.locale_or_404(request.args.get("source", "sq"))
+    target = loaders.locale_or_404(request.args.get("target", "mk"))
+    form = GlossaryTermForm()
+    status = 200
     if request.method == "POST":
         if not can(current_user, "manage_glossary"):
             abort(403)
-        term = request.form.get("term", "").strip()[:120]
-        translation = request.form.get("translation", "").strip()[:120]
-        keep = bool(request.form.get("do_not_translate"))
-        if not term or (not translation and not keep):
-            flash(_("Give the term and its translation, or mark it as not to be translated."), "error")
-        elif source == target:
-            flash(_("Choose two different languages."), "error")
-        else:
-            row = db.session.scalar(
-                select(GlossaryTerm).where(
-                    GlossaryTerm.source_locale == source,
-                    GlossaryTerm.target_locale == target,
-                    GlossaryTerm.term == term,
+        if form.validate_on_submit():
+            try:
+                glossary_service.save_term(
+                    source,
+                    target,
+                    form.term.data,
+                    form.translation.data,
+                    form.do_not_translate.data,
+                    user=current_user,
                 )
-            )
-            if row is None:
-                row = GlossaryTerm(source_locale=source, target_locale=target, term=term)
-                db.session.add(row)
-            row.translation = None if keep else translation
-            row.do_not_translate = keep
-            record("glossary.saved", user=current_user, detail={"term": term, "pair": f"{source}>{target}"})
-            db.session.commit()
-            flash(_("The term was saved."), "success")
-        return redirect(url_for("newsroom.glossary", source=source, target=target))
+            except glossary_service.GlossaryRejected as error:
+                db.session.rollback()
+                form[error.field].errors.append(str(error.message))
+            else:
+                db.session.commit()
+                flash(_("The term was saved."), "success")
+                return redirect(url_for("newsroom.glossary", source=source, target=target))
+        # nothing was saved; the form below keeps what was typed, with the reason
+        status = 422
     terms = db.session.scalars(
         select(GlossaryTerm)
         .where(GlossaryTerm.source_locale == source, GlossaryTerm.target_locale == target)
         .order_by(GlossaryTerm.term)
     )
-    return render_template("newsroom/glossary.html", terms=list(terms), source=source, target=target)
+    return render_template(
+        "newsroom/glossary.html",
+        terms=list(terms),
+        source=source,
+        target=target,
+        form=form,
+        term_max=glossary_service.TERM_MAX,
+    ), status
 
 
 @bp.post("/glossary/<int:term_id>/delete")
 @require("manage_glossary")
 def delete_term(term_id: int):
     """Remove a glossary term."""
-    row = db.session.get(GlossaryTerm, term_id)
-    if row is None:
-        abort(404)
-    record("glossary.deleted", user=current_user, detail={"term": row.term})
-    db.session.delete(row)
+    row = loaders.glossary_term_or_404(term_id)
+    source, target = row.source_locale, row.target_locale
+    glossary_service.delete_term(row, user=current_user)
     db.session.commit()
-    return redirect(url_for("newsroom.glossary", source=row.source_locale, target=row.target_locale))
+    return redirect(url_for("newsroom.glossary", source=source, target=target))
