@@ -36,6 +36,9 @@ def defaults(instance_path: Path) -> dict:
         "MAX_URL_LENGTH": 2048,
         "SHOW_OUTDATED_NOTICE": True,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Redis away: sign-in keeps its limits in this process's memory instead of failing
+        # (Flask-Limiter logs the switch once, and the recovery)
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # the outbox (bv/jobs/outbox.py): a row the queue has not picked up after the grace
         # period is queued again by the sweep, with pauses that double up to the maximum
         "OUTBOX_GRACE_SECONDS": 60,
