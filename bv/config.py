@@ -36,6 +36,22 @@ def defaults(instance_path: Path) -> dict:
         "MAX_URL_LENGTH": 2048,
         "SHOW_OUTDATED_NOTICE": True,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Redis away: sign-in keeps its limits in this process's memory instead of failing
+        # (Flask-Limiter logs the switch once, and the recovery)
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # the outbox (bv/jobs/outbox.py): a row the queue has not picked up after the grace
+        # period is queued again by the sweep, with pauses that double up to the maximum
+        "OUTBOX_GRACE_SECONDS": 60,
+        "OUTBOX_MAX_BACKOFF_SECONDS": 3600,
+        "OUTBOX_SWEEP_BATCH": 200,
+        # a mail claimed this long ago by a worker that died is tried again
+        "OUTBOX_STUCK_MINUTES": 15,
+        "MAIL_MAX_ATTEMPTS": 5,
+        "JOB_MAX_REQUEUES": 10,
+        # the newsroom's "background work is delayed" banner: queue checked at most this
+        # often; rows waiting longer than the backlog minutes count as delayed
+        "QUEUE_HEALTH_CACHE_SECONDS": 5,
+        "QUEUE_BACKLOG_MINUTES": 5,
     }
 
 

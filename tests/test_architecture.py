@@ -151,7 +151,8 @@ def test_only_the_store_writes_translated_segments_and_memory():
 def test_only_the_workflow_writes_a_versions_status():
     offenders = []
     for module, _path, tree in _modules():
-        if module == "bv.articles.workflow":
+        # outbox rows and jobs have statuses of their own
+        if module == "bv.articles.workflow" or module.startswith(("bv.jobs", "bv.notifications")):
             continue
         for attribute, line in _assignments(tree):
             owner = attribute.value

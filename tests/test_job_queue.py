@@ -29,7 +29,7 @@ def _run_one_job(application) -> Job:
     run_machine_draft(job_id)  # enqueued: nothing runs until a consumer takes it
     with application.app_context():
         assert db.session.get(Job, job_id).status == "queued"
-    consumer = queue.EmbeddedConsumer(queue.huey, workers=1, worker_type="thread", periodic=False)
+    consumer = queue.EmbeddedConsumer(queue.huey, application, workers=1, worker_type="thread", periodic=False)
     consumer.start()
     try:
         deadline = time.monotonic() + 20

@@ -459,7 +459,8 @@ def test_scheduled_publication_runs_from_the_queue_and_survives_a_restart(
         t.scheduled_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
     # enqueue through Huey (immediate mode in tests runs it now; periodic results are not stored)
-    tasks.publish_scheduled()
+    with restarted.app_context():
+        tasks.publish_scheduled()
     with restarted.app_context():
         t = db.session.get(Article, article_id).translation("mk")
         assert t.status == "published" and t.scheduled_at is None

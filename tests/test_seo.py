@@ -136,7 +136,10 @@ def test_robots_points_to_sitemaps(demo_client):
 
 
 def test_healthz(demo_client):
-    assert demo_client.get("/healthz").get_json() == {"status": "ok"}
+    assert demo_client.get("/healthz").get_json() == {
+        "status": "ok",
+        "queue": {"reachable": True, "backlog": 0, "delayed": False},
+    }
 
 
 def test_public_pages_revalidate_with_etags(demo_app, demo_client):

@@ -1,16 +1,16 @@
-"""Background jobs (Huey)."""
+"""Background jobs (Huey), and the outbox that keeps them when the queue is away."""
 
 import os
 
 from flask import Flask
 
+from bv.jobs import health, queue, registry
+
 
 def init_app(app: Flask) -> None:
-    """Configure the queue; `make run` also starts an in-process worker."""
-    from bv.jobs import queue, tasks  # noqa: F401  (registers the tasks)
-    from bv.notifications import tasks as mail_tasks  # noqa: F401
-    from bv.translation import tasks as translation_tasks  # noqa: F401
-
+    """Load the task registry and configure the queue; `make run` also starts a worker."""
+    registry.load()
     queue.configure(app)
+    health.init_app(app)
     if os.environ.get("BV_EMBEDDED_WORKER") == "1" and not app.testing:
-        queue.start_embedded_worker()
+        queue.start_embedded_worker(app)

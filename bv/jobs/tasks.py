@@ -1,16 +1,21 @@
-"""Jobs run by the queue."""
+"""Periodic jobs of the queue itself: scheduled publication and the outbox sweep."""
 
 from __future__ import annotations
 
 from huey import crontab
 
-from bv.jobs.queue import flask_app, huey
+from bv.articles.workflow import publish_due
+from bv.jobs import outbox
+from bv.jobs.registry import periodic_task
 
 
-@huey.periodic_task(crontab(minute="*"), retries=0)
-def publish_scheduled() -> int:
+@periodic_task(crontab(minute="*"), retries=0)
+def publish_scheduled() -> None:
     """Every minute: publish what editors scheduled; the schedule lives in the database."""
-    from bv.articles.workflow import publish_due
+    publish_due()
 
-    with flask_app().app_context():
-        return publish_due()
+
+@periodic_task(crontab(minute="*"), retries=0)
+def sweep_outbox() -> None:
+    """Every minute: queue again the e-mails and jobs that were never picked up."""
+    outbox.sweep()

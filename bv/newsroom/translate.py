@@ -131,6 +131,7 @@ def machine_draft(article_id: int, locale: str):
             flash(str(choice.problem), "error")
             return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
     job = drafting.queue_draft(article, locale, user=current_user, provider=provider)
+    db.session.commit()
     return redirect(url_for("newsroom.job", job_id=job.id))
 
 
@@ -152,6 +153,7 @@ def machine_draft_missing():
         for locale in drafting.missing_locales(article):
             drafting.queue_draft(article, locale, user=current_user)
             queued += 1
+    db.session.commit()
     flash(ngettext("%(num)s machine draft queued.", "%(num)s machine drafts queued.", queued), "success")
     if len(ids) == 1:
         return redirect(url_for("newsroom.article", article_id=ids[0]))

@@ -1,40 +1,27 @@
-"""Telling staff what happened: an in-app notification, and an e-mail through the queue."""
+"""Telling staff what happened: an in-app notification, and an e-mail through the outbox."""
 
 from __future__ import annotations
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
 from bv.accounts.models import User
 from bv.extensions import db
 from bv.i18n import FORMAT_LOCALES
+from bv.notifications.mail import queue_email
 from bv.notifications.models import Notification
 
 KINDS = ("translation_approved", "source_changed", "translation_assigned")
-PENDING = "bv_pending_mail"
-
-
-@event.listens_for(Session, "after_commit")
-def _queue_mail(session):
-    """Only committed notifications are e-mailed; the job reads them in its own session."""
-    pending = session.info.pop(PENDING, None)
-    if pending:
-        from bv.notifications.tasks import send_notification_email
-
-        for notification_id in pending:
-            send_notification_email(notification_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_mail(session):
-    session.info.pop(PENDING, None)
 
 
 def notify(users, kind: str, payload: dict) -> list[Notification]:
-    """Add a notification for each user; their e-mails are queued once the caller commits."""
+    """Add a notification for each user, and its e-mail to the outbox, in the caller's transaction.
+
+    Both commit or roll back with the change they tell about; the e-mail goes out once the
+    caller commits, or later if the queue is away then.
+    """
     if kind not in KINDS:
         raise ValueError(kind)
     created = []
@@ -46,9 +33,10 @@ def notify(users, kind: str, payload: dict) -> list[Notification]:
         note = Notification(user_id=user.id, kind=kind, payload=payload)
         db.session.add(note)
         created.append(note)
+        subject, body = render(note, user)
+        queue_email(user.email, subject, body, kind=kind)
     if created:
         db.session.flush()
-        db.session.info.setdefault(PENDING, []).extend(n.id for n in created)
     return created
 
 

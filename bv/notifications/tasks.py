@@ -1,24 +1,13 @@
-"""E-mail jobs."""
+"""E-mail jobs: the queue carries the id of an outbox row, the row carries the mail."""
 
 from __future__ import annotations
 
-from bv.extensions import db
-from bv.jobs.queue import flask_app, huey
+from bv.jobs.outbox import MAIL
+from bv.jobs.registry import outbox_task
+from bv.notifications.mail import send_queued
 
 
-@huey.task(retries=3, retry_delay=60)
-def send_notification_email(notification_id: int) -> bool:
-    """Render in the recipient's language and send; retried when SMTP fails."""
-    from bv.accounts.models import User
-    from bv.notifications.mail import build_message, deliver
-    from bv.notifications.models import Notification
-    from bv.notifications.service import render
-
-    with flask_app().app_context():
-        note = db.session.get(Notification, notification_id)
-        if note is None:
-            return False
-        user = db.session.get(User, note.user_id)
-        subject, body = render(note, user)
-        deliver(build_message(user.email, subject, body))
-        return True
+@outbox_task(MAIL)
+def send_email(email_id: int) -> None:
+    """Send one queued e-mail; failures are recorded on the row and retried by the sweep."""
+    send_queued(email_id)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
-from bv.extensions import db
 from bv.settings import settings_for
+from bv.translation.drafting import missing_locales, queue_draft
 
-PENDING = "bv_auto_drafts"
 SETTING = "auto_machine_drafts"
 
 
@@ -18,22 +14,12 @@ def enabled() -> bool:
 
 
 def on_status_changed(translation, *, action: str, user, **_) -> None:
-    """Remember the article; drafts are queued once the publication is committed."""
+    """Publishing a source adds a draft job per missing language to the same transaction.
+
+    The jobs are outbox rows: they run once the publication commits, or later if the queue is
+    away then, and never for a publication that rolled back.
+    """
     article = translation.article
     if action == "publish" and translation.locale == article.source_locale and enabled():
-        db.session.info.setdefault(PENDING, []).append((article.id, getattr(user, "id", None)))
-
-
-@event.listens_for(Session, "after_commit")
-def _queue(session):
-    pending = session.info.pop(PENDING, None)
-    if pending:
-        from bv.translation.tasks import draft_missing
-
-        for article_id, user_id in pending:
-            draft_missing(article_id, user_id)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop(session):
-    session.info.pop(PENDING, None)
+        for locale in missing_locales(article):
+            queue_draft(article, locale, user=user)

@@ -22,6 +22,7 @@ from bv.database import utcnow
 from bv.extensions import db
 from bv.i18n import FORMAT_LOCALES, LOCALES
 from bv.jobs.models import Job
+from bv.jobs.outbox import queue_job
 from bv.translation import segments as seg
 from bv.translation import store, sync
 from bv.translation.glossary import terms_for
@@ -80,7 +81,11 @@ def missing_locales(article: Article) -> list[str]:
 
 
 def queue_draft(article: Article, target: str, *, user=None, provider: str | None = None) -> Job:
-    """A job row plus its queued task; a live job for the same language is reused."""
+    """Add a machine-draft job to the caller's transaction; it runs once the caller commits.
+
+    The Job row is the outbox entry: if the queue is away at commit time, the sweep hands
+    it over later. A live job for the same language is reused.
+    """
     active = db.session.scalars(
         select(Job)
         .where(
@@ -93,13 +98,9 @@ def queue_draft(article: Article, target: str, *, user=None, provider: str | Non
     for existing in active:
         if existing.payload.get("target") == target and not expire_if_stale(existing):
             return existing
-    job = Job(
-        kind="machine_draft",
-        article_id=article.id,
-        user_id=getattr(user, "id", None),
-        payload={"target": target, "provider": provider},
+    job = queue_job(
+        "machine_draft", {"target": target, "provider": provider}, user=user, article=article
     )
-    db.session.add(job)
     record(
         "machine_draft.queued",
         user=user,
@@ -107,10 +108,6 @@ def queue_draft(article: Article, target: str, *, user=None, provider: str | Non
         locale=target,
         detail={"provider": provider},
     )
-    db.session.commit()
-    from bv.translation.tasks import run_machine_draft
-
-    run_machine_draft(job.id)
     return job
 
 

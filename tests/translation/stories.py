@@ -39,6 +39,7 @@ def run_draft(app, article_id, target="mk") -> Job:
 
     with app.app_context():
         job = drafting.queue_draft(db.session.get(Article, article_id), target, user=editor())
+        db.session.commit()  # the caller commits; then the job runs (inline in tests)
         db.session.expire_all()  # the job ran in its own session
         job = db.session.get(Job, job.id)
         db.session.expunge(job)

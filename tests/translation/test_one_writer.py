@@ -76,7 +76,7 @@ def test_an_editors_segment_save_with_a_blocking_problem_waits_and_says_why(app,
     response = _segment_form(editor, article_id, "en", {"b2": cyrillic}, reviewed=["b2"])
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "readers still see the published text" in page
+    assert "lexuesit shohin ende tekstin e publikuar" in page
     with app.app_context():
         translation = db.session.get(Article, article_id).translation("en")
         assert translation.status == "published"

@@ -51,6 +51,7 @@ def _draft(app, article_id, target="mk"):
         article = db.session.get(Article, article_id)
         editor = db.session.scalar(select(User).where(User.role == "editor"))
         job = drafting.queue_draft(article, target, user=editor)
+        db.session.commit()  # the caller commits; then the job runs (inline in tests)
         db.session.expire_all()  # the job ran in its own session
         job = db.session.get(Job, job.id)
         return job.status, dict(job.result or {}), job.error
