@@ -22,6 +22,10 @@ ROUTES = [
     ("GET", "/newsroom/account", ALL),
     ("POST", "/newsroom/account", {r: 302 for r in ALL}),
     ("POST", "/newsroom/account/password", {r: 422 for r in ALL}),
+    ("POST", "/newsroom/account/sessions/{session_id}/end", {r: 404 for r in ALL}),
+    ("POST", "/newsroom/account/sessions/end-others", {r: 302 for r in ALL}),
+    ("GET", "/newsroom/confirm-password", ALL),
+    ("POST", "/newsroom/confirm-password", {r: 422 for r in ALL}),
     ("GET", "/newsroom/articles", ALL),
     ("GET", "/newsroom/articles/new", {**EDITORS, "author": 200}),
     ("POST", "/newsroom/articles/new", {"admin": 422, "editor": 422, "translator": 403, "author": 422}),
@@ -77,9 +81,16 @@ ROUTES = [
     ("POST", "/newsroom/logout", {r: 302 for r in ALL}),
 ]
 
-SAMPLE_IDS = {k: 1 for k in ("own", "other", "own_revision", "author_id", "category_id", "job_id", "term_id")}
+SAMPLE_IDS = {k: 1 for k in ("own", "other", "own_revision", "author_id", "category_id", "job_id", "term_id", "session_id")}
 
-PUBLIC_NEWSROOM = {("GET", "/newsroom/login"), ("POST", "/newsroom/login")}
+PUBLIC_NEWSROOM = {
+    ("GET", "/newsroom/login"),
+    ("POST", "/newsroom/login"),
+    ("GET", "/newsroom/password/forgot"),
+    ("POST", "/newsroom/password/forgot"),
+    ("GET", "/newsroom/password/reset/<token>"),
+    ("POST", "/newsroom/password/reset/<token>"),
+}
 
 
 def _ids(app, stories):
@@ -108,6 +119,8 @@ def _ids(app, stories):
             "category_id": category.id,
             "job_id": job.id,
             "term_id": term.id,
+            # nobody's session: ending it is a 404 for everyone
+            "session_id": 999_999,
         }
 
 

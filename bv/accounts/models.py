@@ -6,8 +6,8 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bv.database import UTCDateTime, utcnow
 from bv.extensions import db
@@ -35,12 +35,17 @@ class User(UserMixin, db.Model):
     ui_locale: Mapped[str] = mapped_column(String(5), default="sq")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # replaced on a password change or deactivation, which signs out every other session
+    # replaced on a password change or deactivation; every session id embeds it, so rotating
+    # it ends all sessions even if a session row were missed
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
 
-    def get_id(self) -> str:
-        """Flask-Login's alternative token: cookies name the token, not the user id."""
-        return self.session_token
+    # not columns: this request's StaffSession and its cookie id, set on sign-in and by the loader
+    staff_session = None
+    session_id = None
+
+    def get_id(self) -> str | None:
+        """Flask-Login's id: this browser's session (see accounts.sessions), never the user id."""
+        return self.session_id
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
@@ -53,3 +58,28 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class StaffSession(db.Model):
+    """One signed-in browser: revoked on sign-out, expired when idle or too old."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # SHA-256 of the random token in the cookie: a copy of the table opens no session
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # when the password was last typed in this session: sign-in or confirmation
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    # "Firefox, Windows": enough to recognise a device, not a fingerprint
+    user_agent: Mapped[str] = mapped_column(String(60), default="")
+    remember: Mapped[bool] = mapped_column(default=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<StaffSession {self.id} user={self.user_id}>"

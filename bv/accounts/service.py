@@ -9,7 +9,9 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from bv.accounts import sessions
 from bv.accounts.models import ROLES, User, new_session_token
+from bv.accounts.permissions import can
 from bv.extensions import db
 from bv.i18n import LOCALES
 
@@ -78,11 +80,17 @@ def _check_email_free(email: str, account: User | None = None) -> None:
         raise EmailTaken(f"{email} already has an account")
 
 
+def end_every_session(user: User) -> None:
+    """Sign the user out everywhere: revoke each session and rotate the token all of them embed."""
+    sessions.end_all(user)
+    user.session_token = new_session_token()
+
+
 def set_password(user: User, password: str) -> None:
     """Hash with scrypt (Werkzeug's default) and sign out every session of the user."""
     method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
     user.password_hash = generate_password_hash(password, method=method)
-    user.session_token = new_session_token()
+    end_every_session(user)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -122,12 +130,16 @@ def create_user(
     return user
 
 
-def _other_active_admins(account: User) -> int:
-    return db.session.scalar(
-        select(func.count(User.id)).where(
-            User.role == "admin", User.active.is_(True), User.id != account.id
-        )
+def _manages_users(role: str, active: bool) -> bool:
+    """Whether an account with this role and state could manage users (the permission table)."""
+    return can(User(role=role, active=active), "manage_users")
+
+
+def _another_user_manager(account: User) -> bool:
+    others = db.session.scalars(
+        select(User).where(User.active.is_(True), User.id != account.id)
     )
+    return any(can(other, "manage_users") for other in others)
 
 
 def update_user(
@@ -148,13 +160,12 @@ def update_user(
     _check_email_free(email, account)
     if by is not None and by.id == account.id:
         active = account.active
-    stays_admin = role == "admin" and active
-    if account.role == "admin" and account.active and not stays_admin:
-        if not _other_active_admins(account):
+    if can(account, "manage_users") and not _manages_users(role, active):
+        if not _another_user_manager(account):
             raise LastAdmin("at least one active administrator must remain")
     if account.active and not active:
         # switching an account off also ends the sessions it has open
-        account.session_token = new_session_token()
+        end_every_session(account)
     account.email = email
     account.display_name = display_name
     account.role = role

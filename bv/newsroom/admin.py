@@ -24,7 +24,7 @@ from bv.audit.service import record
 from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.newsroom import bp, require
-from bv.newsroom.auth import renew_login
+from bv.newsroom.auth import recent_password_required, renew_login
 from bv.newsroom.forms import CategoryForm, SettingsForm, UserForm, settings_locale_form
 from bv.settings import set_about, set_setting, settings_for
 
@@ -42,6 +42,7 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require("manage_users")
+@recent_password_required
 def user(user_id: int | None = None):
     """Create or edit an account; the rules are the CLI's (bv.accounts.service)."""
     account = db.session.get(User, user_id) if user_id else None
@@ -91,15 +92,15 @@ def _save_account(form: UserForm, account: User | None) -> User | None:
             )
         db.session.flush()
         record("user.saved", user=me, detail={"account": account.id, "role": account.role})
+        if account.id == me.id and form.password.data:
+            # a new password signs out other sessions, not the admin who set it
+            renew_login(account)
         db.session.commit()
     except AccountError as error:
         db.session.rollback()
         field, message = _account_error(form, error)
         field.errors.append(message)
         return None
-    if account.id == me.id and form.password.data:
-        # a new password signs out other sessions, not the admin who set it
-        renew_login(account)
     return account
 
 
@@ -118,6 +119,7 @@ def _account_error(form: UserForm, error: AccountError):
 
 @bp.route("/settings", methods=["GET", "POST"])
 @require("manage_settings")
+@recent_password_required
 def settings():
     """The outlet's details, translated per language."""
     shared = settings_for("")
