@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from bv.accounts.service import authenticate, normalize_email, set_password
 from bv.audit.service import record
 from bv.extensions import db, limiter
+from bv.navigation import safe_next
 from bv.newsroom import bp
 from bv.newsroom.forms import AccountForm, LoginForm, PasswordChangeForm
 
@@ -31,12 +32,6 @@ def renew_login(user) -> None:
     login_user(user, remember=cookie in request.cookies, fresh=True)
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/newsroom/") and not target.startswith("//"):
-        return target
-    return url_for("newsroom.home")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(FAILED_LOGINS, key_func=_login_key, methods=["POST"], deduct_when=_failed)
 @limiter.limit(LOGINS_PER_ADDRESS, methods=["POST"], deduct_when=_failed)
@@ -51,7 +46,7 @@ def login():
             login_user(user, remember=form.remember.data)
             record("user.login", user=user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("newsroom.home"), under="/newsroom/"))
         g.login_failed = True
         flash(_("The e-mail or password is not correct."), "error")
         return render_template("newsroom/login.html", form=form), 401
