@@ -7,10 +7,11 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from bv.database import UTCDateTime, utcnow
 from bv.extensions import db
+from bv.text import single_line
 
 ROLES = ("admin", "editor", "translator", "author")
 
@@ -37,6 +38,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # replaced on a password change or deactivation, which signs out every other session
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+
+    @validates("display_name")
+    def _one_line(self, key, value):
+        """The name appears in mail headers and bylines: line breaks fold to a space."""
+        return single_line(value)
 
     def get_id(self) -> str:
         """Flask-Login's alternative token: cookies name the token, not the user id."""
