@@ -81,7 +81,7 @@ def test_the_watch_sees_a_blocked_inline_script(live_server, watched):
         "() => { const s = document.createElement('script');"
         " s.textContent = 'window.ran = 1'; document.body.appendChild(s); }"
     )
-    page.wait_for_function("window.__cspViolations.length > 0")
+    page.wait_for_function("() => window.__cspViolations.length > 0")
     assert page.evaluate("window.ran") is None, "the injected inline script did not run"
     assert violations(page)
 
