@@ -54,8 +54,9 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_features(app: Flask) -> None:
     """Register each feature's blueprints and hooks."""
-    from bv import accounts, errors, jobs, newsroom, notifications, site, translation
+    from bv import accounts, errors, jobs, newsroom, notifications, security, site, translation
 
+    security.init_app(app)
     accounts.init_app(app)
     jobs.init_app(app)
     site.init_app(app)

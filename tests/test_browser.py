@@ -130,9 +130,9 @@ def test_body_toolbar_and_live_preview(editor_page, live_server):
     page.locator("#body").select_text()
     toolbar.locator("button[data-md=bold]").click()
     assert page.input_value("#body") == "**Tetova**"
-    page.wait_for_function("document.querySelector('#preview').innerHTML.includes('<strong>Tetova</strong>')")
+    page.wait_for_function("() => document.querySelector('#preview').innerHTML.includes('<strong>Tetova</strong>')")
     page.fill("#body", "<script>alert(1)</script> [x](javascript:alert(2))")
-    page.wait_for_function("document.querySelector('#preview').textContent.includes('alert(1)')")
+    page.wait_for_function("() => document.querySelector('#preview').textContent.includes('alert(1)')")
     assert page.locator("#preview script").count() == 0
     assert page.locator("#preview a").count() == 0
 
@@ -156,7 +156,7 @@ def test_counters_and_an_oversized_photo_are_caught_before_sending(
     alert = page.locator("#image + p.error")
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("MB")
-    page.wait_for_function("document.querySelector('#image').files.length === 0")
+    page.wait_for_function("() => document.querySelector('#image').files.length === 0")
 
 
 def test_segment_editor_keyboard(editor_page, live_server, demo_app):

@@ -7,10 +7,11 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from bv.database import UTCDateTime, utcnow
 from bv.extensions import db
+from bv.text import single_line
 
 ROLES = ("admin", "editor", "translator", "author")
 
@@ -38,6 +39,11 @@ class User(UserMixin, db.Model):
     # replaced on a password change or deactivation; every session id embeds it, so rotating
     # it ends all sessions even if a session row were missed
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+
+    @validates("display_name")
+    def _one_line(self, key, value):
+        """The name appears in mail headers and bylines: line breaks fold to a space."""
+        return single_line(value)
 
     # not columns: this request's StaffSession and its cookie id, set on sign-in and by the loader
     staff_session = None

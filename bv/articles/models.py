@@ -15,11 +15,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from bv.articles.fields import max_length
 from bv.database import UTCDateTime, utcnow
 from bv.extensions import db
+from bv.text import single_line
 
 # the life of one language version; "outdated" is a flag, not a status, so it stays online
 STATUSES = ("draft", "in_review", "approved", "published", "unpublished")
@@ -60,6 +61,11 @@ class CategoryName(db.Model):
 
     category: Mapped[Category] = relationship(back_populates="names")
 
+    @validates("name")
+    def _one_line(self, key, value):
+        """Names travel into menus, mail and feeds: line breaks fold to a space."""
+        return single_line(value)
+
 
 article_tags = Table(
     "article_tag",
@@ -77,6 +83,11 @@ class Tag(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
     names: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    @validates("names")
+    def _one_line(self, key, value):
+        """Each label is one line (assign a new dict: the JSON column does not track edits)."""
+        return {code: single_line(name) for code, name in (value or {}).items()}
 
     def name_in(self, locale: str) -> str:
         """The tag's label in one locale, falling back to its key."""
@@ -119,6 +130,11 @@ class Article(db.Model):
     translations: Mapped[list[ArticleTranslation]] = relationship(
         back_populates="article", cascade="all, delete-orphan"
     )
+
+    @validates("byline")
+    def _one_line(self, key, value):
+        """A byline is a name, on one line."""
+        return single_line(value)
 
     def translation(self, locale: str) -> ArticleTranslation | None:
         """This article's version in one locale, if it exists."""
@@ -201,6 +217,11 @@ class ArticleTranslation(db.Model):
 
     # set by the save in this transaction when a blocking problem kept its text from readers
     held_back = None
+
+    @validates("headline", "live_headline")
+    def _one_line(self, key, value):
+        """Headlines become mail subjects and feed titles: line breaks fold to a space."""
+        return single_line(value)
 
     @property
     def is_published(self) -> bool:

@@ -316,8 +316,16 @@ def change_status(article_id: int, locale: str, action: str):
             return redirect(url_for("newsroom.article", article_id=article.id))
         zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         when = form.when.data.replace(tzinfo=zone)
+        try:
+            moved = when.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+        except OverflowError:
+            # year 1 or 9999 shifted by the zone's offset leaves the calendar
+            flash(TRANSITION_MESSAGES[
+                "schedule_in_past" if when.year < 2 else "schedule_too_far"
+            ](), "error")
+            return redirect(url_for("newsroom.article", article_id=article.id))
         # the hour skipped when clocks go forward does not exist; never shift it silently
-        if when.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != form.when.data:
+        if moved != form.when.data:
             flash(_("That time does not exist on this date because the clocks change."), "error")
             return redirect(url_for("newsroom.article", article_id=article.id))
     if action in ("approve", "publish") and request.form.get("reason"):

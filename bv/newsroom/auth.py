@@ -28,6 +28,7 @@ from bv.accounts.service import authenticate, normalize_email, set_password
 from bv.audit.service import record
 from bv.extensions import db, limiter
 from bv.i18n import FORMAT_LOCALES
+from bv.navigation import safe_next
 from bv.newsroom import bp
 from bv.newsroom.forms import (
     PASSWORD_MIN,
@@ -99,13 +100,6 @@ def renew_login(user) -> None:
     sign_in(user, remember=cookie in request.cookies)
 
 
-def safe_next(target: str | None) -> str:
-    """A newsroom path to go back to; anything else (another site, //host) goes home."""
-    if target and target.startswith("/newsroom/") and "\\" not in target:
-        return target
-    return url_for("newsroom.home")
-
-
 def recent_password_required(view):
     """For admin actions: ask for the password again when it was typed too long ago."""
 
@@ -134,7 +128,7 @@ def login():
             sign_in(user, remember=bool(form.remember.data))
             record("user.login", user=user)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("newsroom.home"), under="/newsroom/"))
         g.login_failed = True
         flash(_("The e-mail or password is not correct."), "error")
         return render_template("newsroom/login.html", form=form), 401
@@ -239,7 +233,7 @@ def end_other_sessions():
 def confirm_password():
     """Type the password again before an admin action; then back to that action."""
     form = ConfirmPasswordForm()
-    target = safe_next(request.args.get("next"))
+    target = safe_next(request.args.get("next"), url_for("newsroom.home"), under="/newsroom/")
     if form.validate_on_submit():
         if authenticate(current_user.email, form.password.data) is not None:
             sessions.confirm(current_user.staff_session)

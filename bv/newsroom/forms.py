@@ -32,6 +32,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from bv.accounts.models import ROLES
 from bv.articles.fields import max_length
 from bv.i18n import LANGUAGE_NAMES, LOCALES, NATIVE_NAMES
+from bv.text import has_line_break
 from bv.translation.glossary import TERM_MAX
 
 # the article fields' limits are declared once, in bv.articles.fields
@@ -44,6 +45,13 @@ PASSWORD_MIN = 10
 
 TOO_LONG = _l("This field can hold at most %(max)d characters.")
 REQUIRED = _l("This field is required.")
+ONE_LINE = _l("This field must fit on one line: remove the line breaks.")
+
+
+def single_line(form, field):
+    """Refuse line breaks in a one-line field (a browser's text box cannot send them)."""
+    if has_line_break(field.data):
+        raise ValidationError(ONE_LINE)
 
 
 def locale_choices():
@@ -89,7 +97,7 @@ class TranslationForm(FlaskForm):
     version = HiddenField()
     headline = StringField(
         _l("Headline"),
-        validators=[DataRequired(REQUIRED), Length(max=HEADLINE_MAX, message=TOO_LONG)],
+        validators=[DataRequired(REQUIRED), Length(max=HEADLINE_MAX, message=TOO_LONG), single_line],
     )
     lede = TextAreaField(
         _l("Lede"),
@@ -122,9 +130,9 @@ class ArticleForm(TranslationForm):
     tags = StringField(
         _l("Tags"),
         description=_l("Separate tags with commas."),
-        validators=[Length(max=300, message=TOO_LONG)],
+        validators=[Length(max=300, message=TOO_LONG), single_line],
     )
-    byline = StringField(_l("Byline"), validators=[Length(max=120, message=TOO_LONG)])
+    byline = StringField(_l("Byline"), validators=[Length(max=120, message=TOO_LONG), single_line])
     image = FileField(_l("Lead image"))
     # a lead image stored when the form came back (preview, a refused field, a conflict),
     # since a browser cannot refill a file input: Save uses it unless a new file is chosen
@@ -178,7 +186,7 @@ class UserForm(FlaskForm):
     email = EmailField(
         _l("E-mail"), validators=[DataRequired(REQUIRED), Email(_l("Enter a valid e-mail address.")), Length(max=254)]
     )
-    display_name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    display_name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120), single_line])
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
     languages = MultiCheckboxField(
         _l("Translates into"), choices=[SelectChoice(c, LANGUAGE_NAMES[c]) for c in LOCALES]
@@ -193,14 +201,14 @@ class UserForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     key = StringField(_l("Key"), validators=[DataRequired(REQUIRED), Length(max=60)])
-    name_sq = StringField(_l("Name in Albanian"), validators=[DataRequired(REQUIRED), Length(max=80)])
-    name_mk = StringField(_l("Name in Macedonian"), validators=[DataRequired(REQUIRED), Length(max=80)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    name_sq = StringField(_l("Name in Albanian"), validators=[DataRequired(REQUIRED), Length(max=80), single_line])
+    name_mk = StringField(_l("Name in Macedonian"), validators=[DataRequired(REQUIRED), Length(max=80), single_line])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=80), single_line])
 
 
 class SettingsForm(FlaskForm):
-    phone = StringField(_l("Phone"), validators=[Length(max=40)])
-    email = StringField(_l("E-mail"), validators=[Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Length(max=40), single_line])
+    email = StringField(_l("E-mail"), validators=[Length(max=254), single_line])
     show_outdated_notice = BooleanField(_l("Tell readers when a translation is outdated"))
     auto_machine_drafts = BooleanField(
         _l("Make machine drafts into every missing language when a source is published")
@@ -211,10 +219,10 @@ def settings_locale_form(locale: str):
     """Translated settings for one locale, as a form class."""
 
     class LocaleSettings(FlaskForm):
-        address = StringField(_l("Address"), validators=[Length(max=300)])
-        outlet_note = StringField(_l("Outlet note"), validators=[Length(max=300)])
-        tagline = StringField(_l("Tagline"), validators=[Length(max=200)])
-        newsletter_text = StringField(_l("Newsletter text"), validators=[Length(max=300)])
+        address = StringField(_l("Address"), validators=[Length(max=300), single_line])
+        outlet_note = StringField(_l("Outlet note"), validators=[Length(max=300), single_line])
+        tagline = StringField(_l("Tagline"), validators=[Length(max=200), single_line])
+        newsletter_text = StringField(_l("Newsletter text"), validators=[Length(max=300), single_line])
         about = TextAreaField(_l("About page"), validators=[Length(max=BODY_MAX)])
 
     return LocaleSettings(prefix=locale)

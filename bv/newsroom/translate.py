@@ -27,6 +27,7 @@ from bv.audit.service import record
 from bv.errors import MAX_ID
 from bv.extensions import db
 from bv.jobs.models import Job
+from bv.navigation import go_back
 from bv.newsroom import bp, loaders, require
 from bv.newsroom.articles import flash_held_back
 from bv.newsroom.forms import GlossaryTermForm
@@ -139,15 +140,16 @@ def machine_draft(article_id: int, locale: str):
 @require("machine_draft_missing")
 def machine_draft_missing():
     """Machine-translate into every missing language, for one article or many."""
-    # str.isdigit() accepts "²", which int() refuses: ASCII digits only
+    # str.isdigit() accepts "²", which int() refuses: ASCII digits only, and few enough of
+    # them that int() does not refuse a 5,000-digit number with a ValueError
     ids = [
         int(v)
         for v in request.form.getlist("article")
-        if re.fullmatch(r"\d+", v, re.ASCII) and int(v) <= MAX_ID
+        if re.fullmatch(r"\d{1,10}", v, re.ASCII) and int(v) <= MAX_ID
     ][:200]
     if not ids:
         flash(_("Choose at least one article."), "error")
-        return redirect(request.referrer or url_for("newsroom.dashboard"))
+        return go_back(url_for("newsroom.dashboard"))
     queued = 0
     for article in db.session.scalars(select(Article).where(Article.id.in_(ids))):
         for locale in drafting.missing_locales(article):

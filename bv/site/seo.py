@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, current_app, g, render_template
@@ -16,6 +17,7 @@ from bv.jobs import health
 from bv.settings import settings_for
 from bv.site import queries
 from bv.site.urls import absolute_url, article_url, fill_lang_code, pop_lang_code
+from bv.text import plain_text
 
 bp = Blueprint("seo", __name__)
 feeds = Blueprint("feeds", __name__, url_prefix="/<lang:lang_code>")
@@ -40,7 +42,7 @@ def rss():
     feed.link(href=absolute_url("site.home"), rel="alternate")
     # feedgen writes rel="self" as the atom:link feed readers use to find the feed again
     feed.link(href=absolute_url("feeds.rss"), rel="self", type="application/rss+xml")
-    feed.description(settings.get("tagline") or _("News from Tetovo and the region"))
+    feed.description(plain_text(settings.get("tagline")) or _("News from Tetovo and the region"))
     feed.language(lang)
     feed.lastBuildDate(utcnow())
     # every category with its names in two queries, instead of one lazy load per category
@@ -52,13 +54,15 @@ def rss():
         url = article_url(translation, absolute=True)
         entry.id(url)
         entry.guid(url, permalink=True)
-        entry.title(translation.live_headline)
+        # feed readers may treat both as HTML: both become plain text, and the description,
+        # which RSS defines as HTML, is escaped so that text stays text
+        entry.title(plain_text(translation.live_headline))
         entry.link(href=url)
-        entry.description(translation.live_lede)
+        entry.description(escape(plain_text(translation.live_lede), quote=False))
         entry.pubDate(translation.published_at)
         category = categories.get(translation.article.category_id)
         if category and category.name_in(lang):
-            entry.category(term=category.name_in(lang).name)
+            entry.category(term=plain_text(category.name_in(lang).name))
     return Response(feed.rss_str(pretty=True), mimetype="application/rss+xml")
 
 

@@ -9,6 +9,7 @@ from bv.database import utcnow
 from bv.i18n import LOCALES
 from bv.media import image_src
 from bv.site.urls import absolute_url, article_url
+from bv.text import plain_text
 
 
 def current_year() -> int:
@@ -22,7 +23,7 @@ def _work(translation) -> dict:
         "@id": article_url(translation, absolute=True),
         "url": article_url(translation, absolute=True),
         "inLanguage": translation.locale,
-        "headline": translation.live_headline,
+        "headline": plain_text(translation.live_headline),
     }
 
 
@@ -33,7 +34,7 @@ def news_article_jsonld(translation, versions: dict) -> dict:
     data = {
         "@context": "https://schema.org",
         **_work(translation),
-        "description": translation.live_lede,
+        "description": plain_text(translation.live_lede),
         "datePublished": translation.published_at.isoformat(),
         "dateModified": translation.updated_at.isoformat(),
         "mainEntityOfPage": article_url(translation, absolute=True),
@@ -44,7 +45,7 @@ def news_article_jsonld(translation, versions: dict) -> dict:
         },
     }
     if article.byline:
-        data["author"] = {"@type": "Person", "name": article.byline}
+        data["author"] = {"@type": "Person", "name": plain_text(article.byline)}
     if article.lead_image:
         data["image"] = base + image_src(article.lead_image, 1600)
     source = versions.get(article.source_locale)
@@ -70,3 +71,4 @@ def init_app(app: Flask) -> None:
         absolute_url=absolute_url,
     )
     app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["plain_text"] = plain_text
