@@ -23,7 +23,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from bv.accounts.permissions import can
 from bv.articles import service
 from bv.articles.models import Article
-from bv.audit.service import record
 from bv.errors import MAX_ID
 from bv.extensions import db
 from bv.jobs.models import Job
@@ -204,9 +203,7 @@ def job_status(job_id: int):
 def cancel_job(job_id: int):
     """Ask a running job to stop before its next request; it then changes nothing."""
     job = loaders.job_or_404(job_id)
-    if job.status in drafting.ACTIVE:
-        job.cancel_requested = True
-        record("job.cancel", user=current_user, detail={"job": job.id})
+    if drafting.request_cancel(job, user=current_user):
         db.session.commit()
         flash(_("The job will stop before its next request."), "info")
     return redirect(url_for("newsroom.job", job_id=job.id))

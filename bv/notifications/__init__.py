@@ -37,7 +37,7 @@ def translators_of(translation) -> list[User]:
     if not ids:
         return []
     return list(
-        db.session.scalars(select(User).where(User.id.in_(ids), User.role == "translator"))
+        db.session.scalars(select(User).where(User.id.in_(ids), User.role.in_(roles_with("take_assignment"))))
     )
 
 

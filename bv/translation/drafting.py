@@ -111,6 +111,15 @@ def queue_draft(article: Article, target: str, *, user=None, provider: str | Non
     return job
 
 
+def request_cancel(job: Job, *, user) -> bool:
+    """Ask a queued or running job to stop before its next request; False when it has ended."""
+    if job.status not in ACTIVE:
+        return False
+    job.cancel_requested = True
+    record("job.cancel", user=user, detail={"job": job.id})
+    return True
+
+
 def _last_sign_of_life(job: Job) -> datetime | None:
     beat = (job.result or {}).get("progress_at") if job.status == "running" else None
     if beat:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from bv.i18n import LANGUAGE_NAMES
+
 
 def language_name(code: str):
     """The language's name in the reader's language (lazy), or the code if it is not ours."""
-    from bv.i18n import LANGUAGE_NAMES
-
     return LANGUAGE_NAMES.get(code, code)
 
 class MTError(Exception):
