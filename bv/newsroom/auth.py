@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
 
 from bv.accounts import reset, sessions
 from bv.accounts.models import StaffSession
@@ -31,10 +31,10 @@ from bv.i18n import FORMAT_LOCALES
 from bv.navigation import safe_next
 from bv.newsroom import bp
 from bv.newsroom.forms import (
-    PASSWORD_MIN,
     REQUIRED,
     AccountForm,
     LoginForm,
+    NewPasswordForm,
     PasswordChangeForm,
 )
 from bv.notifications.mail import queue_email
@@ -52,20 +52,6 @@ class ConfirmPasswordForm(FlaskForm):
 
 class ResetRequestForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(REQUIRED), Length(max=254)])
-
-
-class ResetPasswordForm(FlaskForm):
-    new = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(REQUIRED),
-            Length(min=PASSWORD_MIN, max=200, message=_l("Use at least %(min)d characters.")),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[EqualTo("new", message=_l("The two passwords do not match."))],
-    )
 
 
 def _login_key() -> str:
@@ -293,7 +279,7 @@ def reset_password(token: str):
     user = reset.user_for_token(token)
     if user is None:
         return render_template("newsroom/reset_password.html", form=None), 400
-    form = ResetPasswordForm()
+    form = NewPasswordForm()
     if form.validate_on_submit():
         # every session of the user ends, and the link stops working with the old password
         set_password(user, form.new.data)

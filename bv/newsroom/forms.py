@@ -76,8 +76,9 @@ class AccountForm(FlaskForm):
     ui_locale = SelectField(_l("Newsroom language"), choices=locale_choices)
 
 
-class PasswordChangeForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
+class NewPasswordForm(FlaskForm):
+    """A new password typed twice (reset links, and the base of a password change)."""
+
     new = PasswordField(
         _l("New password"),
         validators=[
@@ -89,6 +90,10 @@ class PasswordChangeForm(FlaskForm):
         _l("Repeat the new password"),
         validators=[EqualTo("new", message=_l("The two passwords do not match."))],
     )
+
+
+class PasswordChangeForm(NewPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
 
 
 class TranslationForm(FlaskForm):

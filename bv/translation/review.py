@@ -285,28 +285,7 @@ def save_review(
     )
 
 
-def blocking_problems(translation: ArticleTranslation) -> list[str]:
-    """What must never reach readers unreviewed: failed blocking checks, a mismatched body."""
-    article = translation.article
-    rows = rows_for(article, translation.locale, with_matches=False)
-    problems = []
-    if sync.body_mismatch(translation):
-        problems.append(str(BODY_MISMATCH))
-    blocking = [r for r in rows if any(p.blocking for p in r.problems)]
-    if blocking:
-        problems.append(
-            ngettext(
-                "%(num)s segment fails a blocking check.",
-                "%(num)s segments fail a blocking check.",
-                len(blocking),
-            )
-        )
-    return problems
-
-
-def approval_problems(translation: ArticleTranslation) -> list[str]:
-    """Why a translation may not be approved yet: unreviewed, stale or failing segments, or a
-    body that its segments do not hold."""
+def _problems(translation: ArticleTranslation, *, need_review: bool) -> list[str]:
     article = translation.article
     if translation.locale == article.source_locale:
         return []
@@ -315,7 +294,7 @@ def approval_problems(translation: ArticleTranslation) -> list[str]:
     if sync.body_mismatch(translation):
         problems.append(str(BODY_MISMATCH))
     reviewed, total = progress_of(rows)
-    if reviewed < total:
+    if need_review and reviewed < total:
         problems.append(
             ngettext(
                 "%(num)s segment is not reviewed.",
@@ -333,6 +312,17 @@ def approval_problems(translation: ArticleTranslation) -> list[str]:
             )
         )
     return problems
+
+
+def blocking_problems(translation: ArticleTranslation) -> list[str]:
+    """What must never reach readers unreviewed: failed blocking checks, a mismatched body."""
+    return _problems(translation, need_review=False)
+
+
+def approval_problems(translation: ArticleTranslation) -> list[str]:
+    """Why a translation may not be approved yet: unreviewed, stale or failing segments, or a
+    body that its segments do not hold."""
+    return _problems(translation, need_review=True)
 
 
 def init_gate() -> None:

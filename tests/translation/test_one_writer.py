@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bv import events
 from bv.accounts.models import User
 from bv.accounts.permissions import SYSTEM
 from bv.articles import service, workflow
@@ -47,6 +48,20 @@ def _published_pair(app, *, target_locale="mk", target=None) -> int:
         workflow.transition(translation, "publish", user=editor)
         db.session.commit()
         return article.id
+
+
+def _approved_sq_translation(app, *, publish=False) -> tuple[int, str]:
+    """A published mk source with an approved (or published) sq translation: (id, sq slug)."""
+    with app.app_context():
+        editor = _user("editor")
+        article = service.create_article(source_locale="mk", author=editor)
+        source = service.save_translation(article, "mk", TARGET, user=editor)
+        workflow.transition(source, "publish", user=editor)
+        sq = service.save_translation(article, "sq", SOURCE, user=editor, segments_reviewed=True)
+        for action in ("submit", "approve") + (("publish",) if publish else ()):
+            workflow.transition(sq, action, user=editor)
+        db.session.commit()
+        return article.id, sq.slug
 
 
 def _segment_form(client, article_id, locale, texts, reviewed=()):
@@ -111,18 +126,8 @@ def test_a_clean_editors_segment_save_still_goes_live(app, staff):
 
 def test_a_translators_save_after_approval_reopens_through_the_workflow(app, staff):
     """Hole 2: the status moved without transition(); the article page named the approver."""
-    with app.app_context():
-        editor = _user("editor")
-        article = service.create_article(source_locale="mk", author=editor)
-        source = service.save_translation(article, "mk", TARGET, user=editor)
-        workflow.transition(source, "publish", user=editor)
-        sq = service.save_translation(article, "sq", SOURCE, user=editor, segments_reviewed=True)
-        workflow.transition(sq, "submit", user=editor)
-        workflow.transition(sq, "approve", user=editor)
-        db.session.commit()
-        article_id = article.id
+    article_id, _slug = _approved_sq_translation(app)
     seen = []
-    from bv import events
 
     def listen(sender, **kwargs):
         seen.append((sender.locale, kwargs["action"]))
@@ -215,17 +220,7 @@ def test_a_machine_draft_is_credited_to_its_provider(app, staff, fake):
 
 def test_a_translator_cannot_move_a_published_address_without_an_editor(app, staff):
     """Issue 8: a slug change through 'edit as a whole' went live at once."""
-    with app.app_context():
-        editor = _user("editor")
-        article = service.create_article(source_locale="mk", author=editor)
-        source = service.save_translation(article, "mk", TARGET, user=editor)
-        workflow.transition(source, "publish", user=editor)
-        sq = service.save_translation(article, "sq", SOURCE, user=editor, segments_reviewed=True)
-        workflow.transition(sq, "submit", user=editor)
-        workflow.transition(sq, "approve", user=editor)
-        workflow.transition(sq, "publish", user=editor)
-        db.session.commit()
-        article_id, old_slug = article.id, sq.slug
+    article_id, old_slug = _approved_sq_translation(app, publish=True)
     translator = app.test_client()
     login(translator, staff["translator"])
     translator.post(f"/newsroom/articles/{article_id}/sq/edit", data={
