@@ -142,13 +142,14 @@ class Protected:
             pieces.append(expected[int(m.group(1))])
             pos = m.end()
         pieces.append(_literal(answer[pos:], markup))
-        # engines like to put spaces inside paired markup ("** bold **"), which breaks Markdown
+        # engines like to put spaces inside paired markup ("** bold **"), which breaks Markdown;
+        # markup around nothing but a space ("[ ](url)") keeps it, as the source had it
         for i, piece in enumerate(pieces):
             if isinstance(piece, Token) and piece.role == "open" and i + 1 < len(pieces):
-                if isinstance(pieces[i + 1], str):
+                if isinstance(pieces[i + 1], str) and pieces[i + 1].strip():
                     pieces[i + 1] = pieces[i + 1].lstrip()
             if isinstance(piece, Token) and piece.role == "close" and i > 0:
-                if isinstance(pieces[i - 1], str):
+                if isinstance(pieces[i - 1], str) and pieces[i - 1].strip():
                     pieces[i - 1] = pieces[i - 1].rstrip()
         return "".join(p.value if isinstance(p, Token) else p for p in pieces).strip()
 
