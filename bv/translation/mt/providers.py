@@ -80,6 +80,9 @@ class Google(_DeepTranslatorProvider):
         return [texts[0].strip() if answer is None else answer]
 
 
+MYMEMORY_URL = "https://api.mymemory.translated.net/get"
+
+
 class MyMemory(_DeepTranslatorProvider):
     """deep-translator's MyMemoryTranslator: free, 500 bytes per request, regional codes."""
 
@@ -103,9 +106,8 @@ class MyMemory(_DeepTranslatorProvider):
         email = self.settings.get("MYMEMORY_EMAIL")
         client = MyMemoryTranslator(source=self.codes[source], target=self.codes[target],
                                     **({"email": email} if email else {}))
-        url = self.settings.get("MYMEMORY_URL")
-        if url:
-            client._base_url = url
+        # deep-translator's built-in address is plain http; unpublished text travels encrypted
+        client._base_url = self.settings.get("MYMEMORY_URL") or MYMEMORY_URL
         try:
             answer = client.translate(texts[0])
         except (requests.exceptions.RequestException, MTError):
