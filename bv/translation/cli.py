@@ -34,7 +34,8 @@ def _article(article_id: int) -> Article:
     return article
 
 
-def _run(article: Article, locale: str, provider: str | None) -> None:
+def _run(article: Article, locale: str, provider: str | None) -> int:
+    """Draft one language now; returns how many segments failed (they stay untranslated)."""
     try:
         outcome = drafting.draft(article, locale, provider=provider)
     except MTError as error:
@@ -50,6 +51,7 @@ def _run(article: Article, locale: str, provider: str | None) -> None:
         + (f", {len(outcome.failed_keys)} failed: {', '.join(outcome.failed_keys)}" if outcome.failed_keys else "")
         + (f", routes {outcome.routes}" if outcome.routes else "")
     )
+    return len(outcome.failed_keys)
 
 
 @mt.command("draft")
@@ -66,21 +68,29 @@ def draft_command(article_id, locale, provider, all_missing):
             articles = db.session.scalars(
                 select(Article).options(selectinload(Article.translations)).order_by(Article.id)
             ).all()
-        count = 0
+        count = failed = 0
         for article in articles:
             if article.source is None:
                 continue
             for code in drafting.missing_locales(article):
-                _run(article, code, provider)
+                failed += _run(article, code, provider)
                 count += 1
         click.echo(f"{count} drafts made")
+        _fail_on(failed)
         return
     if not article_id or not locale:
         raise click.UsageError("give ARTICLE_ID and --to LOCALE, or --all-missing")
     article = _article(article_id)
     if locale == article.source_locale:
         raise click.BadParameter(f"{locale} is the article's source language", param_hint="--to")
-    _run(article, locale, provider)
+    _fail_on(_run(article, locale, provider))
+
+
+def _fail_on(failed: int) -> None:
+    """Scripts must notice a partial draft: failed segments make the command fail."""
+    if failed:
+        raise click.ClickException(
+            f"{failed} segment(s) could not be translated; the draft has them empty")
 
 
 @xliff.command("export")

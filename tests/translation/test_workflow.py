@@ -359,6 +359,16 @@ def test_mt_cli(mt_app, fake, runner):
     assert bad.exit_code != 0
 
 
+def test_mt_cli_fails_when_segments_fail(mt_app, fake, runner):
+    """A provider that drops placeholders leaves segments empty: the command must not say 0."""
+    article_id = _write(mt_app, ["Një **fjalë** e [lidhje](https://x.mk)."])
+    fake.placeholders = "drop"
+    result = runner.invoke(args=["mt", "draft", str(article_id), "--to", "en",
+                                 "--provider", "libretranslate"])
+    assert result.exit_code != 0, result.output
+    assert "could not be translated" in result.output
+
+
 @pytest.fixture
 def smtp_server():
     """A local SMTP server that keeps what it receives."""
