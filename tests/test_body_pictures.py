@@ -338,3 +338,14 @@ def test_the_reading_site_shows_the_figure(app, staff, client):
     picture = client.get(img["src"])
     assert picture.status_code == 200
     picture.close()
+
+
+@pytest.mark.parametrize(
+    ("ui", "legend"),
+    [("sq", "Shtoni një fotografi në tekst"), ("mk", "Додајте фотографија во текстот")],
+)
+def test_the_picture_controls_speak_the_editors_language(app, staff, stories, client, ui, legend):
+    _login(client, staff["editor"])
+    client.post("/newsroom/account", data={"account-ui_locale": ui})
+    page = client.get(f"/newsroom/articles/{stories['other']}/sq/edit").get_data(as_text=True)
+    assert f"<legend>{legend}</legend>" in page
