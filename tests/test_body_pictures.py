@@ -349,3 +349,19 @@ def test_the_picture_controls_speak_the_editors_language(app, staff, stories, cl
     client.post("/newsroom/account", data={"account-ui_locale": ui})
     page = client.get(f"/newsroom/articles/{stories['other']}/sq/edit").get_data(as_text=True)
     assert f"<legend>{legend}</legend>" in page
+
+
+def test_the_segment_editor_names_the_picture_texts(app, staff, client):
+    image = _stored(app)
+    with app.app_context():
+        editor = db.session.scalar(select(User).where(User.role == "editor"))
+        article = service.create_article(source_locale="sq", author=editor)
+        body = f'Hyrje.\n\n![Ura e Gurit](image:{image.stem} "Ura në mbrëmje")'
+        service.save_translation(article, "sq", {"headline": "Ura", "body": body}, user=editor)
+        db.session.commit()
+        article_id = article.id
+    _login(client, staff["editor"])
+    page = client.get(f"/newsroom/articles/{article_id}/mk/translate").get_data(as_text=True)
+    assert "Picture in the text: description (alt text)" in page
+    assert "Picture in the text: caption" in page
+    assert "Ura në mbrëmje" in page and f"image:{image.stem}" not in page
