@@ -8,7 +8,15 @@ import uuid
 import warnings
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, g, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    has_app_context,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import LazyString, format_decimal
 from flask_babel import lazy_gettext as _l
 from PIL import Image as PILImage
@@ -189,6 +197,8 @@ def stored_prefix() -> str:
 
 def picture_for(stem: str) -> rendering.Picture | None:
     """A stored image by stem, with the addresses a body figure needs; None when unknown."""
+    if not has_app_context():  # no database to ask: render the picture as its alt text
+        return None
     image = db.session.scalar(select(Image).where(Image.stem == stem))
     if image is None or not image.widths:
         return None
