@@ -173,3 +173,37 @@ def test_segment_editor_keyboard(editor_page, live_server, demo_app):
     assert first_box.is_checked(), "Ctrl+Enter marks the segment reviewed"
     focused = page.evaluate("document.activeElement.id")
     assert focused == areas.nth(1).get_attribute("id"), "and moves to the next segment"
+
+
+def test_insert_picture_puts_a_figure_at_the_cursor(editor_page, live_server):
+    import io
+
+    from PIL import Image as PILImage
+
+    page = editor_page
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else None)
+    page.goto(f"{live_server}/newsroom/articles/new")
+    assert page.locator(".insert-picture").is_visible(), "the button appears with JavaScript"
+    assert not page.locator(".picture-help").is_visible()
+    page.fill("#body", "Para.\nPas.")
+    page.locator("#body").evaluate("(area) => area.setSelectionRange(5, 6)")
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (800, 500), (200, 40, 40)).save(buffer, "PNG")
+    page.set_input_files(
+        "#picture", files=[{"name": "ura.png", "mimeType": "image/png", "buffer": buffer.getvalue()}]
+    )
+    page.fill("#picture_alt", "Ura e Gurit")
+    page.fill("#picture_caption", "Ura në mbrëmje")
+    page.click(".insert-picture")
+    page.wait_for_function("() => document.querySelector('#body').value.includes('image:')")
+    body = page.input_value("#body")
+    assert re.fullmatch(r'Para\.\n\n!\[Ura e Gurit\]\(image:[0-9a-f]{32} "Ura në mbrëmje"\)\n\nPas\.',
+                        body), body
+    assert page.input_value("#picture_alt") == ""
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#preview figure img');"
+        " return i && i.complete && i.naturalWidth > 0; }"
+    )
+    assert page.locator("#preview figcaption").inner_text() == "Ura në mbrëmje"
+    assert not violations

@@ -46,6 +46,8 @@ ROUTES = [
     ("POST", "/newsroom/articles/{own}/mk/unschedule", {**{r: 302 for r in ("admin", "editor")}, "translator": 403, "author": 403}),
     ("POST", "/newsroom/revisions/{own_revision}/restore", {**EDITORS, "author": 302, "admin": 302, "editor": 302}),
     ("POST", "/newsroom/preview", ALL),
+    # no file chosen: refused with a message; translators may not add pictures
+    ("POST", "/newsroom/pictures", {"admin": 400, "editor": 400, "translator": 403, "author": 400}),
     ("GET", "/newsroom/articles/{own}/sq/translate", ALL),
     ("GET", "/newsroom/articles/{own}/mk/translate", {r: 403 for r in ALL}),
     ("GET", "/newsroom/articles/{other}/mk/translate", {**EDITORS}),

@@ -43,8 +43,11 @@ BY_NAME = {f.name: f for f in FIELDS}
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 # one body block (paragraph, list item, heading, quote); the whole body has its own limit
 BODY_BLOCK_MAX = 10_000
-# segment kind -> the most characters it may hold
+# segment kind -> the most characters it may hold; a picture in the body takes the limits of
+# the lead image's texts
 SEGMENT_LIMITS = {f.segment_kind: f.max_length for f in FIELDS if f.segment_kind}
+SEGMENT_LIMITS["figure_caption"] = SEGMENT_LIMITS["caption"]
+SEGMENT_LIMITS["figure_alt"] = SEGMENT_LIMITS["alt"]
 
 
 def max_length(name: str) -> int:

@@ -1,4 +1,5 @@
-"""Lead images: validated with Pillow, stored in responsive sizes, served from instance/uploads."""
+"""Images (lead images and pictures in the text): validated with Pillow, stored in responsive
+sizes, served from instance/uploads."""
 
 from __future__ import annotations
 
@@ -7,12 +8,22 @@ import uuid
 import warnings
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, g, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    g,
+    has_app_context,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import LazyString, format_decimal
 from flask_babel import lazy_gettext as _l
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
+from sqlalchemy import select
 
+from bv.articles import rendering
 from bv.articles.models import Image
 from bv.extensions import db
 
@@ -172,6 +183,41 @@ def image_srcset(image: Image) -> str:
     return ", ".join(f"{prefix}{image.stem}-{w}.{image.extension} {w}w" for w in image.widths)
 
 
+def stored_prefix() -> str:
+    """The media route's path prefix, the same in a request, a CLI command or a job.
+
+    Body HTML is rendered once at save time (often with no request, as in an import), so its
+    picture addresses are built from the app's URL map rather than from the current request.
+    """
+    adapter = current_app.url_map.bind(
+        "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
+    )
+    return adapter.build("media.file", {"name": "x"})[:-1]
+
+
+def picture_for(stem: str) -> rendering.Picture | None:
+    """A stored image by stem, with the addresses a body figure needs; None when unknown."""
+    if not has_app_context():  # no database to ask: render the picture as its alt text
+        return None
+    image = db.session.scalar(select(Image).where(Image.stem == stem))
+    if image is None or not image.widths:
+        return None
+    prefix = stored_prefix()
+    width = _best_width(image, 960)
+    return rendering.Picture(
+        src=f"{prefix}{image.stem}-{width}.{image.extension}",
+        srcset=", ".join(f"{prefix}{image.stem}-{w}.{image.extension} {w}w" for w in image.widths),
+        width=image.width,
+        height=image.height,
+        prefix=prefix,
+    )
+
+
+def picture_snippet(image: Image, *, alt: str = "", caption: str = "") -> str:
+    """The Markdown that shows a stored image as a figure in an article body."""
+    return rendering.picture_markdown(image.stem, alt=alt, caption=caption)
+
+
 @bp.get("/media/<name>")
 def file(name: str):
     """Serve a stored size; names are content-unique, so they may be cached for a year."""
@@ -181,5 +227,6 @@ def file(name: str):
 def init_app(app: Flask) -> None:
     """Register the media route and template helpers."""
     app.register_blueprint(bp)
+    rendering.register_picture_finder(picture_for)
     app.jinja_env.globals["image_src"] = image_src
     app.jinja_env.globals["image_srcset"] = image_srcset

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,14 +18,21 @@ from bv.accounts.permissions import PermissionDenied, can
 from bv.articles import service, workflow
 from bv.articles.diffing import word_diff
 from bv.articles.fields import FIELD_NAMES
+from bv.articles.fields import max_length as field_max_length
 from bv.articles.models import Article, ArticleTranslation, Category, Image
-from bv.articles.rendering import render_body
+from bv.articles.rendering import render_body, unshown_pictures
 from bv.errors import bounded_int
 from bv.extensions import db
 from bv.i18n import LOCALES
-from bv.media import ImageRejected, max_image_bytes, store_image
+from bv.media import ImageRejected, max_image_bytes, picture_snippet, store_image
 from bv.newsroom import bp, loaders, require
-from bv.newsroom.forms import ArticleForm, OverrideForm, ScheduleForm, TranslationForm
+from bv.newsroom.forms import (
+    ArticleForm,
+    OverrideForm,
+    PictureForm,
+    ScheduleForm,
+    TranslationForm,
+)
 
 ARTICLES_PER_PAGE = 50
 
@@ -79,7 +87,8 @@ def new_article():
         form.byline.data = current_user.display_name
     valid = form.validate_on_submit()
     image = _chosen_image(form)
-    if valid and not _previewing() and not form.image.errors:
+    _add_body_picture(form)
+    if valid and not _previewing() and not form.image.errors and not _picture_refused(form):
         article = service.create_article(source_locale=form.source_locale.data, author=current_user)
         service.update_shared_fields(
             article,
@@ -98,6 +107,7 @@ def new_article():
             )
         db.session.commit()
         flash(_("The article was saved as a draft."), "success")
+        _flash_unshown_pictures(form.body.data)
         return redirect(url_for("newsroom.article", article_id=article.id))
     return _editor_page(form, image=image)
 
@@ -139,6 +149,70 @@ def _chosen_image(form) -> Image | None:
         form.kept_image.data = ""
         form.image.errors.append(_("The image chosen earlier is no longer available. Choose it again."))
     return image
+
+
+def _store_picture(form) -> str | None:
+    """Store the form's picture for the text; its Markdown, or None (an error on the field)."""
+    upload = form.picture.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    try:
+        data = upload.read(max_image_bytes() + 1)
+    finally:
+        upload.close()
+    try:
+        image = store_image(data)
+    except ImageRejected as error:
+        form.picture.errors.append(str(error.message))
+        return None
+    # stored at once, like a lead image: the picture is kept even if this save is refused
+    db.session.commit()
+    return picture_snippet(
+        image, alt=form.picture_alt.data or "", caption=form.picture_caption.data or ""
+    )
+
+
+def _add_body_picture(form) -> None:
+    """A picture chosen without JavaScript: stored, and its Markdown added to the body's end.
+
+    The body in the form then carries the picture, so a preview, a refused field or a conflict
+    keeps it (a browser cannot refill a file input).
+    """
+    if request.method != "POST" or "csrf_token" in form.errors:
+        return
+    if form.picture_alt.errors or form.picture_caption.errors:
+        # the description or caption was refused: keep the file unstored until they are fixed
+        form.picture.errors.append(_("Correct the picture's description or caption."))
+        return
+    snippet = _store_picture(form)
+    if snippet is None:
+        return
+    body = (form.body.data or "").rstrip()
+    form.body.data = f"{body}\n\n{snippet}\n" if body else f"{snippet}\n"
+    form.picture_alt.data = form.picture_caption.data = ""
+    if len(form.body.data) > field_max_length("body"):
+        form.body.errors.append(_("The picture does not fit: the text is too long."))
+
+
+def _picture_refused(form) -> bool:
+    # the picture was refused, or it made the body too long after validation
+    return bool(form.picture.errors or form.body.errors)
+
+
+def _flash_unshown_pictures(body: str) -> None:
+    """Say which pictures readers will not see instead of dropping them silently."""
+    count = unshown_pictures(body)
+    if count:
+        flash(
+            ngettext(
+                "%(num)d picture in the text is not shown to readers: only pictures uploaded "
+                "here, each in a paragraph of its own, appear in articles.",
+                "%(num)d pictures in the text are not shown to readers: only pictures uploaded "
+                "here, each in a paragraph of its own, appear in articles.",
+                count,
+            ),
+            "info",
+        )
 
 
 def _image_refused(form) -> bool:
@@ -213,7 +287,9 @@ def edit(article_id: int, locale: str):
         form.slug.data = ""
     valid = form.validate_on_submit()
     image = _chosen_image(form)
-    if valid and not _previewing() and not _image_refused(form):
+    if is_source:
+        _add_body_picture(form)
+    if valid and not _previewing() and not _image_refused(form) and not _picture_refused(form):
         try:
             expected = int(form.version.data or 0)
         except ValueError:
@@ -256,9 +332,7 @@ def edit(article_id: int, locale: str):
                       "your changes."),
                     "info",
                 )
-            if "![" in (form.body.data or ""):
-                # the renderer keeps text only; say so instead of dropping pictures silently
-                flash(_("Pictures inside the text are not shown. Use the lead image."), "info")
+            _flash_unshown_pictures(form.body.data)
             return redirect(url_for("newsroom.article", article_id=article.id))
     return _editor_page(
         form,
@@ -403,6 +477,22 @@ def restore(revision_id: int):
             locale=revision.translation.locale,
         )
     )
+
+
+@bp.post("/pictures")
+@require("create_article")
+def upload_picture():
+    """"Insert picture": store an image and answer with the Markdown to put in the body."""
+    form = PictureForm()
+    if not form.validate_on_submit():
+        errors = [e for f in form for e in f.errors] or [_("The form has expired. Try again.")]
+        return {"error": " ".join(str(e) for e in errors)}, 400
+    if not form.picture.data or not getattr(form.picture.data, "filename", ""):
+        return {"error": _("Choose a picture first.")}, 400
+    snippet = _store_picture(form)
+    if snippet is None:
+        return {"error": " ".join(form.picture.errors)}, 422
+    return {"markdown": snippet, "html": render_body(snippet)}
 
 
 @bp.post("/preview")

@@ -96,6 +96,19 @@ class PasswordChangeForm(NewPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
 
 
+class PictureForm(FlaskForm):
+    """A picture uploaded from the body editor on its own (the "Insert picture" button)."""
+
+    picture = FileField(_l("Picture in the text"))
+    picture_alt = StringField(
+        _l("Picture description (alt text)"),
+        validators=[Length(max=ALT_MAX, message=TOO_LONG), single_line],
+    )
+    picture_caption = StringField(
+        _l("Picture caption"), validators=[Length(max=CAPTION_MAX, message=TOO_LONG), single_line]
+    )
+
+
 class TranslationForm(FlaskForm):
     """The text of one language version."""
 
@@ -125,6 +138,11 @@ class TranslationForm(FlaskForm):
         _l("Minor edit (typo fix): do not mark translations as outdated"),
     )
     note = StringField(_l("Note for the history"), validators=[Length(max=300, message=TOO_LONG)])
+    # a picture for the text: stored on save (or preview) and added to the end of the body;
+    # with JavaScript it is uploaded at once and inserted where the cursor is
+    picture = PictureForm.picture
+    picture_alt = PictureForm.picture_alt
+    picture_caption = PictureForm.picture_caption
 
 
 class ArticleForm(TranslationForm):

@@ -92,3 +92,65 @@
     });
   });
 })();
+
+// "Insert picture": the picture is uploaded at once and its Markdown goes where the cursor is.
+// Without JavaScript the file field is sent with the form and the picture lands at the end.
+(function () {
+  "use strict";
+  var box = document.querySelector(".picture-insert[data-picture-url]");
+  var area = document.getElementById("body");
+  if (!box || !area || !window.fetch || !window.FormData) return;
+  var file = box.querySelector("input[type=file]");
+  var alt = box.querySelector("input[name='picture_alt']");
+  var caption = box.querySelector("input[name='picture_caption']");
+  var actions = box.querySelector(".picture-actions");
+  var button = box.querySelector(".insert-picture");
+  var status = box.querySelector(".picture-status");
+  var help = box.querySelector(".picture-help");
+  var csrf = document.querySelector("input[name='csrf_token']");
+  if (!file || !button || !actions) return;
+  actions.hidden = false;
+  if (help) help.hidden = true;
+
+  function say(text) { if (status) status.textContent = text || ""; }
+
+  // the picture must be a paragraph of its own to show as a figure: blank lines around it
+  function insert(markdown) {
+    var start = area.selectionStart, end = area.selectionEnd;
+    var before = area.value.slice(0, start), after = area.value.slice(end);
+    var lead = before === "" ? "" : (/\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n"));
+    var trail = after === "" ? "\n" : (/^\n\n/.test(after) ? "" : (/^\n/.test(after) ? "\n" : "\n\n"));
+    area.setRangeText(lead + markdown + trail, start, end, "end");
+    area.focus();
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  button.addEventListener("click", function () {
+    var chosen = file.files && file.files[0];
+    if (!chosen) { say(box.getAttribute("data-empty")); return; }
+    var data = new FormData();
+    data.append("picture", chosen);
+    data.append("picture_alt", alt ? alt.value : "");
+    data.append("picture_caption", caption ? caption.value : "");
+    if (csrf) data.append("csrf_token", csrf.value);
+    button.disabled = true;
+    say(box.getAttribute("data-working"));
+    fetch(box.getAttribute("data-picture-url"), {
+      method: "POST", body: data, credentials: "same-origin"
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; });
+    }).then(function (json) {
+      if (json && json.markdown) {
+        insert(json.markdown);
+        file.value = "";
+        if (alt) alt.value = "";
+        if (caption) caption.value = "";
+        say("");
+      } else {
+        say((json && json.error) || box.getAttribute("data-failed"));
+      }
+    }).catch(function () {
+      say(box.getAttribute("data-failed"));
+    }).then(function () { button.disabled = false; });
+  });
+})();

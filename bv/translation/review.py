@@ -31,6 +31,8 @@ KIND_LABELS = {
     "paragraph": _l("Paragraph"),
     "list_item": _l("List item"),
     "quote": _l("Quote"),
+    "figure_alt": _l("Picture in the text: description (alt text)"),
+    "figure_caption": _l("Picture in the text: caption"),
     "caption": _l("Image caption"),
     "alt": _l("Image description (alt text)"),
 }

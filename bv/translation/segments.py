@@ -4,6 +4,11 @@ A version (headline, lede, Markdown body, image caption and alt text) becomes a 
 `SourceSegment`s plus a `Skeleton`: the block structure of the body with a segment key in every
 slot that holds text. `assemble()` fills a skeleton with target texts and writes canonical
 Markdown, so a translator only ever sees text with its inline markup (links, emphasis, code).
+
+A picture in the body (a paragraph holding only `![alt](image:<stem> "caption")`, the form
+the renderer shows as a figure) is a `figure` block: the stored image is structure, shared by
+every language, and its alt text and caption are segments of their own (`figure_alt`,
+`figure_caption`), so a translator never sees or breaks the Markdown around them.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from bv.articles.fields import FIELDS
+from bv.articles.rendering import lone_picture, picture_alt, picture_markdown, picture_stem
 
 # the same parser settings as bv.articles.rendering, so segments match what readers see
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -29,8 +35,15 @@ _BODY_AT = [f.name for f in FIELDS].index("body")
 HEAD_FIELDS = {f.name: (f.segment_key, f.segment_kind) for f in FIELDS[:_BODY_AT]}
 TAIL_FIELDS = {f.name: (f.segment_key, f.segment_kind) for f in FIELDS[_BODY_AT + 1:]}
 FIELD_NAMES = tuple(f.name for f in FIELDS)
-BODY_KINDS = frozenset({"heading", "paragraph", "list_item", "quote"})
-KINDS = ("headline", "lede", "heading", "paragraph", "list_item", "quote", "caption", "alt")
+BODY_KINDS = frozenset(
+    {"heading", "paragraph", "list_item", "quote", "figure_alt", "figure_caption"}
+)
+KINDS = (
+    "headline", "lede", "heading", "paragraph", "list_item", "quote", "figure_alt",
+    "figure_caption", "caption", "alt",
+)
+# the keys a block may hold: a text block one, a figure up to two
+_BLOCK_KEYS = ("key", "alt_key", "caption_key")
 
 _BODY_KEY = re.compile(r"b(\d+)")
 
@@ -59,6 +72,7 @@ class Skeleton:
     """The structure of a version: which key fills each field and each body block.
 
     `body` is a JSON-ready tree of blocks: heading (level, key), paragraph (key),
+    figure (stem, alt_key, caption_key; a key is None when that text is empty),
     list (ordered, marker, start, tight, items: lists of blocks), quote (blocks),
     code (text, info), rule, definitions (link reference definitions, kept at the end).
     """
@@ -235,6 +249,16 @@ class _BodyReader:
             text = normalize_text(self.tokens[self.pos + 1].content)
             self.pos += 3
             return {"kind": "heading", "level": int(token.tag[1]), "key": self._slot("heading", text)}
+        if kind == "paragraph_open" and (image := lone_picture(self.tokens[self.pos + 1])):
+            self.pos += 3
+            alt = picture_alt(image)
+            caption = normalize_text(str(image.attrGet("title") or ""))
+            return {
+                "kind": "figure",
+                "stem": picture_stem(str(image.attrGet("src"))),
+                "alt_key": self._slot("figure_alt", alt) if alt else None,
+                "caption_key": self._slot("figure_caption", caption) if caption else None,
+            }
         if kind == "paragraph_open":
             text = inline_text(self.tokens[self.pos + 1].content)
             self.pos += 3
@@ -337,6 +361,10 @@ def _render_block(block: dict, text_for: Callable[[str], str]) -> list[str]:
     if kind == "paragraph":
         text = inline_text(text_for(block["key"]))
         return [_escape_line(line) for line in text.split("\n")] if text else []
+    if kind == "figure":
+        alt = text_for(block["alt_key"]) if block.get("alt_key") else ""
+        caption = text_for(block["caption_key"]) if block.get("caption_key") else ""
+        return [picture_markdown(block["stem"], alt=alt, caption=caption)]
     if kind == "list":
         return _render_list(block, text_for)
     if kind == "quote":
@@ -430,8 +458,9 @@ def _rekey(blocks: list[dict], renames: dict[str, str]) -> list[dict]:
     result = []
     for block in blocks:
         block = dict(block)
-        if "key" in block:
-            block["key"] = renames[block["key"]]
+        for name in _BLOCK_KEYS:
+            if block.get(name):
+                block[name] = renames[block[name]]
         if "blocks" in block:
             block["blocks"] = _rekey(block["blocks"], renames)
         if "items" in block and block["kind"] == "list":
