@@ -422,3 +422,20 @@ def test_tag_author_and_feed_query_counts_are_fixed(demo_app, demo_client, count
             if response.status_code == 200:
                 counts.add(counter.count)
         assert counts and len(counts) == 1 and max(counts) <= LISTING_MAX, (kind, counts)
+
+
+def test_every_demo_article_has_related_articles_in_its_own_language(demo_app, demo_client):
+    with demo_app.app_context():
+        urls = [
+            (t.locale, f"/{t.locale}/a/{t.slug}")
+            for t in db.session.scalars(
+                select(ArticleTranslation).where(ArticleTranslation.status == "published")
+            )
+        ]
+    assert {lang for lang, _ in urls} == set(LOCALES)
+    for lang, url in urls:
+        html = demo_client.get(url).get_data(as_text=True)
+        section = html[html.index('class="related"'):]
+        links = re.findall(r'<h3><a href="([^"]+)">', section)
+        assert len(links) == 4, url
+        assert url not in links and all(link.startswith(f"/{lang}/a/") for link in links)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import false, func, literal, or_, select, true
+from sqlalchemy import false, func, literal_column, or_, select, true
 from sqlalchemy.orm import contains_eager, defer, load_only, selectinload
 
 from bv.articles.models import (
@@ -150,7 +150,8 @@ def _newest_ids(locale: str, rank: int, condition, exclude_id: int, limit: int):
     return (
         select(
             ArticleTranslation.id.label("tid"),
-            literal(rank).label("rank"),
+            # an inline constant: PostgreSQL cannot type a bare parameter inside a UNION
+            literal_column(str(int(rank))).label("rank"),
         )
         .join(ArticleTranslation.article)
         .where(
