@@ -439,3 +439,16 @@ def test_every_demo_article_has_related_articles_in_its_own_language(demo_app, d
         links = re.findall(r'<h3><a href="([^"]+)">', section)
         assert len(links) == 4, url
         assert url not in links and all(link.startswith(f"/{lang}/a/") for link in links)
+
+
+def test_related_costs_the_same_queries_however_it_fills(app, client, newsroom, count_queries):
+    with app.app_context():
+        bare = _publish("en", "Bare", hours_ago=0)
+        db.session.commit()
+        urls = [f"/en/a/{newsroom.main_slug}", f"/en/a/{bare.slug}"]
+    counts = set()
+    for url in urls:
+        with count_queries(app) as counter:
+            assert client.get(url).status_code == 200
+        counts.add(counter.count)
+    assert len(counts) == 1, counts
