@@ -17,8 +17,10 @@ from bv import create_app
 from bv.accounts.models import User
 from bv.accounts.permissions import SITE_ACTIONS, SYSTEM
 from bv.articles import service, workflow
-from bv.articles.models import Article, Category, Image, Revision
+from bv.articles.models import Article, Category, Image, Revision, Tag
+from bv.articles.slugs import byline_slug, tag_slugs
 from bv.extensions import db
+from bv.i18n import LOCALES
 from bv.translation.files import FORMATS
 from tests import security_counts
 from tests.conftest import PASSWORD, fresh_app
@@ -93,6 +95,10 @@ def world(demo_app):
         term = db.session.scalars(select(GlossaryTerm).order_by(GlossaryTerm.id)).first()
         slugs = {t.locale: t.slug for a in db.session.scalars(select(Article))
                  for t in a.translations if t.is_published}
+        all_tags = db.session.scalars(select(Tag)).all()
+        demo_tag = next(t for t in all_tags if t.key == "municipality")
+        published_bylines = sorted({a.byline for a in db.session.scalars(select(Article))
+                                    if a.byline and any(t.is_published for t in a.translations)})
         ids = {
             "own": own.id,
             "other": other.id,
@@ -106,6 +112,9 @@ def world(demo_app):
             "image": f"{image.stem}-{image.widths[0]}.{image.extension}",
             "article_slugs": slugs,
             "category_slugs": {n.locale: n.slug for n in category.names},
+            # tag and author pages: one demo tag and one byline, each published in every language
+            "tag_slugs": {tag_slugs(all_tags, code)[demo_tag.id] for code in LOCALES},
+            "author_slugs": {byline_slug(published_bylines[0])},
             # nobody's session: ending another's must answer as if it did not exist
             "session_id": 999_999,
         }
@@ -123,7 +132,12 @@ def fillers(ids: dict) -> dict[str, tuple[list[str], list[str]]]:
     return {
         "lang_code": (["sq", "mk", "en"], ["de", "SQ"]),
         "slug": (
-            sorted(set(ids["article_slugs"].values()) | set(ids["category_slugs"].values())),
+            sorted(
+                set(ids["article_slugs"].values())
+                | set(ids["category_slugs"].values())
+                | set(ids.get("tag_slugs", ()))
+                | set(ids.get("author_slugs", ()))
+            ),
             ["no-such-page", "%00", "..", "a" * 300, quote("<script>")],
         ),
         "article_id": ([str(ids["own"]), str(ids["other"])], ["0", MISSING_ID, TOO_LARGE, "-1"]),

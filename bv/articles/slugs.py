@@ -78,3 +78,28 @@ def apply_pending_slug(translation: ArticleTranslation) -> None:
         change_slug(translation, unique_slug(translation.locale, translation.pending_slug,
                                              translation.id))
         translation.pending_slug = None
+
+
+def tag_slugs(tags, locale: str) -> dict[int, str]:
+    """Each tag's address in a locale, unique within it: its name there, else its key.
+
+    Slugs are derived, not stored: on a clash the older tag (lower id) keeps the plain slug
+    and the newer gets a number, so an address never moves when a tag is added.
+    """
+    slugs: dict[int, str] = {}
+    taken: set[str] = set()
+    for tag in sorted(tags, key=lambda t: t.id):
+        name = (tag.names or {}).get(locale)
+        base = make_slug(name, locale, max_length=100) if name else tag.key
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        taken.add(candidate)
+        slugs[tag.id] = candidate
+    return slugs
+
+
+def byline_slug(byline: str) -> str:
+    """An author's address, the same in every language (a Cyrillic byline transliterates as
+    Macedonian, a Latin one is unchanged)."""
+    return make_slug(byline, "mk", max_length=100)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, literal_column, or_, select, true
 from sqlalchemy.orm import contains_eager, defer, load_only, selectinload
 
-from bv.articles.models import Article, ArticleTranslation, Category, CategoryName, SlugRedirect
+from bv.articles.models import (
+    Article,
+    ArticleTranslation,
+    Category,
+    CategoryName,
+    SlugRedirect,
+    Tag,
+    article_tags,
+)
+from bv.articles.slugs import byline_slug, tag_slugs
 from bv.extensions import db
 from bv.i18n import LOCALES
 
@@ -136,15 +145,57 @@ def redirect_for(locale: str, slug: str) -> ArticleTranslation | None:
     return db.session.scalar(stmt)
 
 
+def _newest_ids(locale: str, rank: int, condition, exclude_id: int, limit: int):
+    """Up to `limit` newest published versions matching a condition, tagged with a rank."""
+    return (
+        select(
+            ArticleTranslation.id.label("tid"),
+            # an inline constant: PostgreSQL cannot type a bare parameter inside a UNION
+            literal_column(str(int(rank))).label("rank"),
+        )
+        .join(ArticleTranslation.article)
+        .where(
+            ArticleTranslation.locale == locale,
+            ArticleTranslation.status == "published",
+            ArticleTranslation.id != exclude_id,
+            condition,
+        )
+        .order_by(ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
+        .limit(limit)
+        # wrapped, because a compound SELECT may not order or limit its parts directly
+        .subquery()
+    )
+
+
 def related(translation: ArticleTranslation, limit: int = 4) -> list[ArticleTranslation]:
-    """Other published versions in the same category and language."""
+    """Other published versions in the same language: the same category first, then those
+    sharing a tag, then the latest; newest first within each. One query, whatever fills it."""
+    category_id = translation.article.category_id
+    tag_ids = [tag.id for tag in translation.article.tags]
+    same_category = Article.category_id == category_id if category_id is not None else false()
+    shares_tag = (
+        Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids)))
+        if tag_ids
+        else false()
+    )
+    other_category = (
+        or_(Article.category_id != category_id, Article.category_id.is_(None))
+        if category_id is not None
+        else true()
+    )
+    # three disjoint groups, each at most `limit` long, so the union always can fill the list
+    groups = [
+        _newest_ids(translation.locale, 0, same_category, translation.id, limit),
+        _newest_ids(translation.locale, 1, other_category & shares_tag, translation.id, limit),
+        _newest_ids(
+            translation.locale, 2, other_category & ~shares_tag, translation.id, limit
+        ),
+    ]
+    union = select(groups[0]).union_all(select(groups[1]), select(groups[2])).subquery()
     stmt = (
         _published(translation.locale)
-        .where(
-            Article.category_id == translation.article.category_id,
-            ArticleTranslation.id != translation.id,
-        )
-        .order_by(ArticleTranslation.published_at.desc())
+        .join(union, union.c.tid == ArticleTranslation.id)
+        .order_by(union.c.rank, ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
         .limit(limit)
     )
     return list(db.session.scalars(stmt).unique())
@@ -206,3 +257,108 @@ def all_published_articles() -> list[Article]:
     )
     return list(db.session.scalars(stmt))
 
+
+
+def category_feed_items(locale: str, category_id: int, limit: int) -> list[ArticleTranslation]:
+    """The newest published versions of one category in a locale, for its feed."""
+    stmt = (
+        _published(locale)
+        .where(Article.category_id == category_id)
+        .order_by(ArticleTranslation.published_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt).unique())
+
+
+def all_tags() -> list[Tag]:
+    """Every tag: their slugs are derived from all of them together."""
+    return list(db.session.scalars(select(Tag).order_by(Tag.id)))
+
+
+def tag_by_slug(locale: str, slug: str) -> Tag | None:
+    """A tag by its address in a locale."""
+    tags = all_tags()
+    slugs = tag_slugs(tags, locale)
+    return next((t for t in tags if slugs[t.id] == slug), None)
+
+
+def _counts_by_locale(condition) -> dict[str, int]:
+    rows = db.session.execute(
+        select(ArticleTranslation.locale, func.count())
+        .join(ArticleTranslation.article)
+        .where(condition, ArticleTranslation.status == "published")
+        .group_by(ArticleTranslation.locale)
+    )
+    return {locale: count for locale, count in rows}
+
+
+def _tagged(tag_id: int):
+    return Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag_id))
+
+
+def tag_counts(tag_id: int) -> dict[str, int]:
+    """How many published versions carry a tag in each locale, in one query."""
+    return _counts_by_locale(_tagged(tag_id))
+
+
+def _listing_page(locale: str, condition, page: int, per_page: int, total: int):
+    stmt = (
+        _published(locale)
+        .where(condition)
+        .order_by(ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
+    )
+    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=True, count=False)
+    pagination.total = total
+    return pagination
+
+
+def tag_page(locale: str, tag_id: int, page: int, per_page: int, total: int):
+    """One page of a tag's published versions; the total comes from tag_counts."""
+    return _listing_page(locale, _tagged(tag_id), page, per_page, total)
+
+
+def bylines_for_slug(slug: str) -> list[str]:
+    """Every spelling of a byline whose address is this slug, among published articles."""
+    bylines = db.session.scalars(
+        select(Article.byline)
+        .where(
+            Article.byline != "",
+            Article.translations.any(ArticleTranslation.status == "published"),
+        )
+        .distinct()
+    )
+    return sorted(b for b in bylines if byline_slug(b) == slug)
+
+
+def author_counts(bylines: list[str]) -> dict[str, int]:
+    """How many published versions carry one of these bylines in each locale."""
+    return _counts_by_locale(Article.byline.in_(bylines))
+
+
+def author_page(locale: str, bylines: list[str], page: int, per_page: int, total: int):
+    """One page of an author's published versions in a locale."""
+    return _listing_page(locale, Article.byline.in_(bylines), page, per_page, total)
+
+
+def tag_listing_index() -> list[tuple[int, str, object]]:
+    """(tag id, locale, newest publication) for every tag with published versions."""
+    rows = db.session.execute(
+        select(article_tags.c.tag_id, ArticleTranslation.locale,
+               func.max(ArticleTranslation.published_at))
+        .join(ArticleTranslation, ArticleTranslation.article_id == article_tags.c.article_id)
+        .where(ArticleTranslation.status == "published")
+        .group_by(article_tags.c.tag_id, ArticleTranslation.locale)
+    )
+    return [tuple(row) for row in rows]
+
+
+def author_listing_index() -> list[tuple[str, str, object]]:
+    """(byline, locale, newest publication) for every byline with published versions."""
+    rows = db.session.execute(
+        select(Article.byline, ArticleTranslation.locale,
+               func.max(ArticleTranslation.published_at))
+        .join(ArticleTranslation.article)
+        .where(ArticleTranslation.status == "published", Article.byline != "")
+        .group_by(Article.byline, ArticleTranslation.locale)
+    )
+    return [tuple(row) for row in rows]

@@ -6,10 +6,11 @@ from datetime import timedelta
 from html import escape
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, current_app, g, render_template
+from flask import Blueprint, Response, abort, current_app, g, render_template
 from flask_babel import gettext as _
 from sqlalchemy import text
 
+from bv.articles.slugs import byline_slug, tag_slugs
 from bv.database import utcnow
 from bv.extensions import db
 from bv.i18n import LANGUAGE_NAMES, LOCALES
@@ -34,20 +35,48 @@ def rss():
     """An RSS 2.0 feed of the newest published articles in one language."""
     lang = g.lang_code
     settings = settings_for(lang)
-    feed = FeedGenerator()
-    feed.title(
-        _("%(site)s: news in %(language)s", site=current_app.config["SITE_NAME"],
-          language=LANGUAGE_NAMES[lang])
+    title = _("%(site)s: news in %(language)s", site=current_app.config["SITE_NAME"],
+              language=LANGUAGE_NAMES[lang])
+    return _rss_response(
+        title=title,
+        link=absolute_url("site.home"),
+        self_link=absolute_url("feeds.rss"),
+        description=plain_text(settings.get("tagline")) or _("News from Tetovo and the region"),
+        items=queries.latest(lang, FEED_SIZE),
     )
-    feed.link(href=absolute_url("site.home"), rel="alternate")
+
+
+@feeds.get("/c/<slug>/feed.xml")
+def category_rss(slug: str):
+    """An RSS 2.0 feed of one category's newest published articles in one language."""
+    lang = g.lang_code
+    name = queries.category_by_slug(lang, slug)
+    if name is None:
+        abort(404)
+    section = plain_text(name.name)
+    return _rss_response(
+        title=_("%(site)s: %(section)s section", site=current_app.config["SITE_NAME"], section=section),
+        link=absolute_url("site.category", slug=name.slug),
+        self_link=absolute_url("feeds.category_rss", slug=name.slug),
+        description=_("The newest articles in %(section)s", section=section),
+        items=queries.category_feed_items(lang, name.category_id, FEED_SIZE),
+    )
+
+
+def _rss_response(*, title: str, link: str, self_link: str, description: str, items) -> Response:
+    """An RSS 2.0 document in the request's language; titles and descriptions are plain text."""
+    lang = g.lang_code
+    feed = FeedGenerator()
+    feed.title(title)
     # feedgen writes rel="self" as the atom:link feed readers use to find the feed again
-    feed.link(href=absolute_url("feeds.rss"), rel="self", type="application/rss+xml")
-    feed.description(plain_text(settings.get("tagline")) or _("News from Tetovo and the region"))
+    feed.link(href=self_link, rel="self", type="application/rss+xml")
+    # and takes the channel's <link> from the last link given: the HTML page, added last
+    feed.link(href=link, rel="alternate")
+    feed.description(description)
     feed.language(lang)
     feed.lastBuildDate(utcnow())
     # every category with its names in two queries, instead of one lazy load per category
     categories = {c.id: c for c in queries.categories()}
-    items = queries.latest(lang, FEED_SIZE)
     # feedgen prepends entries, so add the oldest first
     for translation in reversed(items):
         entry = feed.add_entry()
@@ -83,10 +112,51 @@ def sitemap():
                     "x_default": article_url(default, absolute=True),
                 }
             )
+    entries += _tag_entries() + _author_entries()
     homes = [(code, absolute_url("site.home", lang_code=code)) for code in LOCALES]
     root_url = current_app.config["SITE_URL"].rstrip("/") + "/"
     body = render_template("seo/sitemap.xml", entries=entries, homes=homes, root_url=root_url)
     return Response(body, mimetype="application/xml")
+
+
+def _listing_entries(groups: dict, url_for_locale) -> list[dict]:
+    """Sitemap entries for the first page of listings (tag or author) in each language,
+    each with its language siblings; groups maps a key to {locale: newest publication}."""
+    default = current_app.config["DEFAULT_LOCALE"]
+    entries = []
+    for key, newest in groups.items():
+        codes = [code for code in LOCALES if code in newest]
+        alternates = [(code, url_for_locale(key, code)) for code in codes]
+        x_default = url_for_locale(key, default if default in newest else codes[0])
+        for code, url in alternates:
+            entries.append(
+                {"loc": url, "lastmod": newest[code], "alternates": alternates,
+                 "x_default": x_default}
+            )
+    return entries
+
+
+def _tag_entries() -> list[dict]:
+    tags = queries.all_tags()
+    slugs = {code: tag_slugs(tags, code) for code in LOCALES}
+    groups: dict = {}
+    for tag_id, locale, newest in queries.tag_listing_index():
+        groups.setdefault(tag_id, {})[locale] = newest
+    return _listing_entries(
+        groups, lambda tag_id, code: absolute_url("site.tag", lang_code=code,
+                                                  slug=slugs[code][tag_id])
+    )
+
+
+def _author_entries() -> list[dict]:
+    groups: dict = {}
+    for byline, locale, newest in queries.author_listing_index():
+        languages = groups.setdefault(byline_slug(byline), {})
+        # two spellings of one name share a page: it changed when either last did
+        languages[locale] = max(filter(None, (languages.get(locale), newest)))
+    return _listing_entries(
+        groups, lambda slug, code: absolute_url("site.author", lang_code=code, slug=slug)
+    )
 
 
 @bp.get("/news-sitemap.xml")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app
 from flask_babel import format_decimal
 
+from bv.articles.slugs import byline_slug
 from bv.database import utcnow
 from bv.i18n import LOCALES
 from bv.media import image_src
@@ -45,7 +46,13 @@ def news_article_jsonld(translation, versions: dict) -> dict:
         },
     }
     if article.byline:
-        data["author"] = {"@type": "Person", "name": plain_text(article.byline)}
+        data["author"] = {
+            "@type": "Person",
+            "name": plain_text(article.byline),
+            "url": absolute_url(
+                "site.author", lang_code=translation.locale, slug=byline_slug(article.byline)
+            ),
+        }
     if article.lead_image:
         data["image"] = base + image_src(article.lead_image, 1600)
     source = versions.get(article.source_locale)

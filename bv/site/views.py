@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 
+from bv.articles.slugs import byline_slug, tag_slugs
 from bv.errors import bounded_int
 from bv.extensions import db
 from bv.i18n import LANG_COOKIE, LOCALES, negotiated_locale
@@ -161,6 +162,89 @@ def _category_url(name, page: int) -> str:
     return absolute_url("site.category", lang_code=name.locale, slug=name.slug, **extra)
 
 
+def _listing_alternates(page: int, counts: dict[str, int], urls: dict[str, str]) -> dict:
+    """hreflang targets of page N of a listing: the languages whose listing has that page."""
+    per_page = current_app.config["PER_PAGE"]
+    return {
+        code: urls[code]
+        for code in LOCALES
+        if code in urls and counts.get(code, 0) > (page - 1) * per_page
+    }
+
+
+def _x_default(alternates: dict) -> str:
+    """The same in every language: the default language's page, or the first that exists."""
+    default = current_app.config["DEFAULT_LOCALE"]
+    return alternates.get(default) or next(iter(alternates.values()))
+
+
+def _paged_url(endpoint: str, lang: str, slug: str, page: int) -> str:
+    """A listing's canonical address: page 1 has no ?page."""
+    extra = {"page": page} if page > 1 else {}
+    return absolute_url(endpoint, lang_code=lang, slug=slug, **extra)
+
+
+@bp.get("/t/<slug>/")
+def tag(slug: str):
+    """The published versions carrying one tag in this language, newest first, paginated."""
+    tags = queries.all_tags()
+    slugs = {code: tag_slugs(tags, code) for code in LOCALES}
+    found = next((t for t in tags if slugs[g.lang_code][t.id] == slug), None)
+    if found is None:
+        abort(404)
+    counts = queries.tag_counts(found.id)
+    if not counts.get(g.lang_code):
+        abort(404)
+    page = _page_number()
+    pagination = queries.tag_page(
+        g.lang_code, found.id, page, current_app.config["PER_PAGE"], total=counts[g.lang_code]
+    )
+    urls = {code: _paged_url("site.tag", code, slugs[code][found.id], page) for code in LOCALES}
+    alternates = _listing_alternates(page, counts, urls)
+    return render_template(
+        "site/tag.html",
+        tag=found,
+        tag_name=found.name_in(g.lang_code),
+        slug=slug,
+        pagination=pagination,
+        canonical=alternates[g.lang_code],
+        alternates=alternates,
+        x_default=_x_default(alternates),
+        switch_target={"tag": found.id},
+    )
+
+
+@bp.get("/author/<slug>/")
+def author(slug: str):
+    """The published versions under one byline in this language, newest first, paginated.
+
+    An author is keyed by the byline's slug, so imported bylines without an account get a
+    page too; the page shows the byline and nothing else about the person.
+    """
+    bylines = queries.bylines_for_slug(slug)
+    counts = queries.author_counts(bylines) if bylines else {}
+    if not counts.get(g.lang_code):
+        abort(404)
+    page = _page_number()
+    pagination = queries.author_page(
+        g.lang_code, bylines, page, current_app.config["PER_PAGE"], total=counts[g.lang_code]
+    )
+    alternates = _listing_alternates(
+        page, counts, {code: _paged_url("site.author", code, slug, page) for code in LOCALES}
+    )
+    return render_template(
+        "site/author.html",
+        # the spelling of the newest version in this language is the one readers just saw
+        byline=pagination.items[0].article.byline if pagination.items else bylines[0],
+        slug=slug,
+        pagination=pagination,
+        canonical=alternates[g.lang_code],
+        alternates=alternates,
+        x_default=_x_default(alternates),
+        switch_target={"author": slug},
+    )
+
+
 @bp.get("/a/<slug>")
 def article(slug: str):
     """One published language version of an article."""
@@ -179,6 +263,9 @@ def article(slug: str):
         article=translation.article,
         versions=versions,
         related=queries.related(translation),
+        # every article loads the tags, tagged or not, so its page costs the same queries
+        tag_slugs=tag_slugs(queries.all_tags(), g.lang_code),
+        author_slug=byline_slug(translation.article.byline) if translation.article.byline else None,
         canonical=article_url(translation, absolute=True),
         switch_target={"article": translation.article_id},
         show_outdated_notice=_show_outdated_notice(),
@@ -254,6 +341,18 @@ def _switch_target() -> str:
         for category in g.categories:
             if category.id == category_id and category.name_in(g.lang_code):
                 return url_for("site.category", slug=category.name_in(g.lang_code).slug)
+        return url_for("site.home")
+    tag_id = _query_id("tag")
+    if tag_id:
+        tags = queries.all_tags()
+        if tag_id in {t.id for t in tags} and queries.tag_counts(tag_id).get(g.lang_code):
+            return url_for("site.tag", slug=tag_slugs(tags, g.lang_code)[tag_id])
+        return url_for("site.home")
+    author_slug = request.args.get("author")
+    if author_slug:
+        bylines = queries.bylines_for_slug(author_slug)
+        if bylines and queries.author_counts(bylines).get(g.lang_code):
+            return url_for("site.author", slug=author_slug)
         return url_for("site.home")
     page = request.args.get("page")
     if page == "about":
