@@ -103,8 +103,10 @@ class SqliteFts5(SearchBackend):
             "q_top": self.match(terms, ("headline", "lede")),
             "locale": locale,
         }
+        # CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk every
+        # version of the locale and evaluate MATCH once per row
         matches = (
-            f"FROM {TABLE} JOIN article_translation t ON t.id = {TABLE}.rowid"
+            f"FROM {TABLE} CROSS JOIN article_translation t ON t.id = {TABLE}.rowid"
             f" WHERE {TABLE} MATCH :q AND {TABLE}.locale = :locale"
             " AND t.locale = :locale AND t.status = 'published'"
         )
@@ -143,12 +145,12 @@ class PostgresFullText(SearchBackend):
         session.execute(
             text(
                 f"INSERT INTO {TABLE} (translation_id, locale, document) VALUES (:id, :locale,"
-                " setweight(to_tsvector('simple', :h), 'A')"
-                " || setweight(to_tsvector('simple', :hf), 'A')"
-                " || setweight(to_tsvector('simple', :l), 'B')"
-                " || setweight(to_tsvector('simple', :lf), 'B')"
-                " || setweight(to_tsvector('simple', :b), 'C')"
-                " || setweight(to_tsvector('simple', :bf), 'C'))"
+                " setweight(to_tsvector('simple', CAST(:h AS text)), 'A')"
+                " || setweight(to_tsvector('simple', CAST(:hf AS text)), 'A')"
+                " || setweight(to_tsvector('simple', CAST(:l AS text)), 'B')"
+                " || setweight(to_tsvector('simple', CAST(:lf AS text)), 'B')"
+                " || setweight(to_tsvector('simple', CAST(:b AS text)), 'C')"
+                " || setweight(to_tsvector('simple', CAST(:bf AS text)), 'C'))"
             ),
             {"id": entry.translation_id, "locale": entry.locale, "h": entry.headline,
              "l": entry.lede, "b": entry.body, "hf": entry.headline_folded,
@@ -184,7 +186,7 @@ class PostgresFullText(SearchBackend):
         }
         matches = (
             f"FROM {TABLE} s JOIN article_translation t ON t.id = s.translation_id"
-            " WHERE s.document @@ to_tsquery('simple', :q) AND s.locale = :locale"
+            " WHERE s.document @@ to_tsquery('simple', CAST(:q AS text)) AND s.locale = :locale"
             " AND t.locale = :locale AND t.status = 'published'"
         )
         total = session.execute(text(f"SELECT count(*) {matches}"), params).scalar_one()
@@ -193,8 +195,8 @@ class PostgresFullText(SearchBackend):
         rows = session.execute(
             text(
                 "SELECT t.id, CASE"
-                " WHEN s.document @@ to_tsquery('simple', :q_headline) THEN 3"
-                " WHEN s.document @@ to_tsquery('simple', :q_top) THEN 2 ELSE 1 END AS tier"
+                " WHEN s.document @@ to_tsquery('simple', CAST(:q_headline AS text)) THEN 3"
+                " WHEN s.document @@ to_tsquery('simple', CAST(:q_top AS text)) THEN 2 ELSE 1 END AS tier"
                 f" {matches} ORDER BY tier DESC, t.published_at DESC, t.id DESC"
                 " LIMIT :limit OFFSET :offset"
             ),
