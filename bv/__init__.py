@@ -40,9 +40,13 @@ def configure_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
     from bv import i18n, models  # noqa: F401  (models: every table registered for Alembic)
     from bv.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from bv.search.schema import include_name
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    # the search index is a migration-owned table (FTS5 on SQLite): no model describes it
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), include_name=include_name
+    )
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -54,7 +58,17 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_features(app: Flask) -> None:
     """Register each feature's blueprints and hooks."""
-    from bv import accounts, errors, jobs, newsroom, notifications, security, site, translation
+    from bv import (
+        accounts,
+        errors,
+        jobs,
+        newsroom,
+        notifications,
+        search,
+        security,
+        site,
+        translation,
+    )
 
     security.init_app(app)
     accounts.init_app(app)
@@ -63,6 +77,7 @@ def configure_features(app: Flask) -> None:
     newsroom.init_app(app)
     translation.init_app(app)
     notifications.init_app(app)
+    search.init_app(app)
     errors.init_app(app)
 
 

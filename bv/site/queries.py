@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from markupsafe import Markup
 from sqlalchemy import false, func, literal_column, or_, select, true
 from sqlalchemy.orm import contains_eager, defer, load_only, selectinload
 
@@ -17,6 +20,20 @@ from bv.articles.models import (
 from bv.articles.slugs import byline_slug, tag_slugs
 from bv.extensions import db
 from bv.i18n import LOCALES
+from bv.search import service as search_service
+from bv.search.highlight import highlight, snippet
+from bv.search.indexer import body_text
+from bv.search.service import SearchPage
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A found version with its headline and snippet, escaped and marked."""
+
+    translation: ArticleTranslation
+    headline: Markup
+    snippet: Markup
+
 
 # readers only ever see the live copy; the working text can be several times its size
 WORKING_TEXT = (ArticleTranslation.body, ArticleTranslation.body_html)
@@ -215,18 +232,28 @@ def published_versions(article_id: int) -> list[ArticleTranslation]:
     return sorted(versions, key=lambda t: LOCALES.index(t.locale))
 
 
-def search(locale: str, text: str, page: int, per_page: int):
-    """Published versions whose headline or lede contains the text (case-insensitive)."""
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    stmt = (
-        _published(locale)
-        .where(
-            ArticleTranslation.live_headline.ilike(pattern, escape="\\")
-            | ArticleTranslation.live_lede.ilike(pattern, escape="\\")
+def search(locale: str, text: str, page: int, per_page: int) -> SearchPage:
+    """One page of ranked results for a reader's query, with highlighted headline and snippet.
+
+    The index ranks and counts (two queries); the page's versions then load in one more.
+    """
+    found = search_service.search(locale, text, page, per_page)
+    if not found.ids:
+        return found
+    stmt = _published(locale, with_body=True).where(ArticleTranslation.id.in_(found.ids))
+    by_id = {t.id: t for t in db.session.scalars(stmt).unique()}
+    found.items = [
+        SearchResult(
+            translation=t,
+            headline=highlight(t.live_headline, found.terms),
+            snippet=snippet(t.live_lede, found.terms)
+            or snippet(body_text(t.live_body_html), found.terms)
+            or highlight(t.live_lede, found.terms),
         )
-        .order_by(ArticleTranslation.published_at.desc())
-    )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False, count=True)
+        for t in (by_id.get(i) for i in found.ids)
+        if t is not None
+    ]
+    return found
 
 
 def published_since(since, limit: int = 1000) -> list[ArticleTranslation]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask import (
     Blueprint,
     abort,
@@ -291,23 +293,36 @@ def about():
 
 @bp.get("/search")
 def search():
-    """Search headlines and ledes in this language."""
-    text = request.args.get("q", "").strip()
+    """Search the live text of this language; bad input gets the search page with a reason."""
+    text = _search_text()
+    status, problem, found = 200, None, None
     if len(text) > MAX_SEARCH_LENGTH:
-        abort(400)
-    pagination = None
-    if text:
-        pagination = queries.search(
-            g.lang_code, text, _page_number(), current_app.config["PER_PAGE"]
-        )
-    return render_template(
+        status = 400
+        problem = "too_long"
+        text = text[:MAX_SEARCH_LENGTH]
+    elif text:
+        found = queries.search(g.lang_code, text, _page_number(), current_app.config["PER_PAGE"])
+        if not found.terms:
+            problem = "no_words"
+        elif found.past_the_end:
+            # said on the page (noindex) with a way back, like an empty search
+            problem = "past_the_end"
+    return make_response(render_template(
         "site/search.html",
         text=text,
-        pagination=pagination,
+        found=found,
+        problem=problem,
+        max_length=MAX_SEARCH_LENGTH,
         canonical=absolute_url("site.search"),
         switch_target={"page": "search", "q": text} if text else {"page": "search"},
         noindex=True,
-    )
+    ), status)
+
+
+def _search_text() -> str:
+    """The query as typed, with control characters turned into spaces."""
+    raw = request.args.get("q", "")
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in raw).strip()
 
 
 @bp.get("/switch")

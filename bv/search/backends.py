@@ -1,0 +1,213 @@
+"""The search index behind one small interface: SQLite FTS5 or PostgreSQL full-text search.
+
+Each published version is one entry, indexed twice: as written and folded
+(`bv.search.folding`). The entry's key is the version's id; the backends store no copy of the
+text to show: pages read the live text from `article_translation`, and every query joins
+it, so an entry that outlived its version (a deleted article on SQLite, which has no foreign
+key into a virtual table) is never shown.
+
+Ranking is in tiers: every term in the headline, else every term in headline or lede, else
+anywhere; newer versions first within a tier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from bv.search.folding import Term
+
+TABLE = "search_index"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the index holds for one published version."""
+
+    translation_id: int
+    locale: str
+    headline: str
+    lede: str
+    body: str
+    headline_folded: str
+    lede_folded: str
+    body_folded: str
+
+
+class SearchBackend:
+    """The interface: write entries, drop them, find a page of version ids."""
+
+    def upsert(self, session: Session, entry: Entry) -> None:
+        raise NotImplementedError
+
+    def remove(self, session: Session, translation_id: int) -> None:
+        raise NotImplementedError
+
+    def clear(self, session: Session) -> None:
+        raise NotImplementedError
+
+    def search(self, session: Session, locale: str, terms: list[Term], *, offset: int,
+               limit: int) -> tuple[int, list[int]]:
+        """(how many versions match, the ids of one page of them in rank order)."""
+        raise NotImplementedError
+
+
+def _fts5_string(value: str) -> str:
+    """An FTS5 string literal: double quotes around, inner ones doubled."""
+    return '"' + value.replace('"', '""') + '"'
+
+
+class SqliteFts5(SearchBackend):
+    """FTS5 with `unicode61 remove_diacritics 2`; written and folded columns side by side."""
+
+    WRITTEN = {"headline": "headline", "lede": "lede", "body": "body"}
+    FOLDED = {"headline": "headline_f", "lede": "lede_f", "body": "body_f"}
+
+    def upsert(self, session, entry):
+        self.remove(session, entry.translation_id)
+        session.execute(
+            text(
+                f"INSERT INTO {TABLE} (rowid, locale, headline, lede, body, headline_f, lede_f,"
+                " body_f) VALUES (:id, :locale, :h, :l, :b, :hf, :lf, :bf)"
+            ),
+            {"id": entry.translation_id, "locale": entry.locale, "h": entry.headline,
+             "l": entry.lede, "b": entry.body, "hf": entry.headline_folded,
+             "lf": entry.lede_folded, "bf": entry.body_folded},
+        )
+
+    def remove(self, session, translation_id):
+        session.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), {"id": translation_id})
+
+    def clear(self, session):
+        session.execute(text(f"DELETE FROM {TABLE}"))
+
+    def match(self, terms: list[Term], fields: tuple[str, ...]) -> str:
+        """An FTS5 query built only from quoted terms: no reader text is ever syntax."""
+        written = " ".join(self.WRITTEN[f] for f in fields)
+        folded = " ".join(self.FOLDED[f] for f in fields)
+        parts = []
+        for term in terms:
+            star = "*" if term.prefix else ""
+            parts.append(
+                f"({{{written}}} : {_fts5_string(term.written)}{star}"
+                f" OR {{{folded}}} : {_fts5_string(term.folded)}{star})"
+            )
+        return " AND ".join(parts)
+
+    def search(self, session, locale, terms, *, offset, limit):
+        params = {
+            "q": self.match(terms, ("headline", "lede", "body")),
+            "q_headline": self.match(terms, ("headline",)),
+            "q_top": self.match(terms, ("headline", "lede")),
+            "locale": locale,
+        }
+        # CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk every
+        # version of the locale and evaluate MATCH once per row
+        matches = (
+            f"FROM {TABLE} CROSS JOIN article_translation t ON t.id = {TABLE}.rowid"
+            f" WHERE {TABLE} MATCH :q AND {TABLE}.locale = :locale"
+            " AND t.locale = :locale AND t.status = 'published'"
+        )
+        total = session.execute(text(f"SELECT count(*) {matches}"), params).scalar_one()
+        if not total or offset >= total:
+            return total, []
+        rows = session.execute(
+            text(
+                f"SELECT t.id, CASE"
+                f" WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH"
+                " :q_headline) THEN 3"
+                f" WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH"
+                " :q_top) THEN 2 ELSE 1 END AS tier"
+                f" {matches} ORDER BY tier DESC, t.published_at DESC, t.id DESC"
+                " LIMIT :limit OFFSET :offset"
+            ),
+            {**params, "limit": limit, "offset": offset},
+        )
+        return total, [row.id for row in rows]
+
+
+def _lexeme(value: str) -> str:
+    """A tsquery lexeme literal: single quotes around, inner ones and backslashes escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+class PostgresFullText(SearchBackend):
+    """A tsvector of the written and folded text (`simple` configuration) with a GIN index.
+
+    Weights A, B and C mark headline, lede and body. A folded column needs no extension, so
+    it works for a deployment whose database user may not `CREATE EXTENSION unaccent`.
+    """
+
+    def upsert(self, session, entry):
+        self.remove(session, entry.translation_id)
+        session.execute(
+            text(
+                f"INSERT INTO {TABLE} (translation_id, locale, document) VALUES (:id, :locale,"
+                " setweight(to_tsvector('simple', CAST(:h AS text)), 'A')"
+                " || setweight(to_tsvector('simple', CAST(:hf AS text)), 'A')"
+                " || setweight(to_tsvector('simple', CAST(:l AS text)), 'B')"
+                " || setweight(to_tsvector('simple', CAST(:lf AS text)), 'B')"
+                " || setweight(to_tsvector('simple', CAST(:b AS text)), 'C')"
+                " || setweight(to_tsvector('simple', CAST(:bf AS text)), 'C'))"
+            ),
+            {"id": entry.translation_id, "locale": entry.locale, "h": entry.headline,
+             "l": entry.lede, "b": entry.body, "hf": entry.headline_folded,
+             "lf": entry.lede_folded, "bf": entry.body_folded},
+        )
+
+    def remove(self, session, translation_id):
+        session.execute(
+            text(f"DELETE FROM {TABLE} WHERE translation_id = :id"), {"id": translation_id}
+        )
+
+    def clear(self, session):
+        session.execute(text(f"DELETE FROM {TABLE}"))
+
+    @staticmethod
+    def tsquery(terms: list[Term], weights: str = "") -> str:
+        """A tsquery built only from quoted lexemes: no reader text is ever syntax."""
+        parts = []
+        for term in terms:
+            star = "*" if term.prefix else ""
+            suffix = f":{star}{weights}" if (star or weights) else ""
+            parts.append(
+                f"({_lexeme(term.written)}{suffix} | {_lexeme(term.folded)}{suffix})"
+            )
+        return " & ".join(parts)
+
+    def search(self, session, locale, terms, *, offset, limit):
+        params = {
+            "q": self.tsquery(terms),
+            "q_headline": self.tsquery(terms, "A"),
+            "q_top": self.tsquery(terms, "AB"),
+            "locale": locale,
+        }
+        matches = (
+            f"FROM {TABLE} s JOIN article_translation t ON t.id = s.translation_id"
+            " WHERE s.document @@ to_tsquery('simple', CAST(:q AS text)) AND s.locale = :locale"
+            " AND t.locale = :locale AND t.status = 'published'"
+        )
+        total = session.execute(text(f"SELECT count(*) {matches}"), params).scalar_one()
+        if not total or offset >= total:
+            return total, []
+        rows = session.execute(
+            text(
+                "SELECT t.id, CASE"
+                " WHEN s.document @@ to_tsquery('simple', CAST(:q_headline AS text)) THEN 3"
+                " WHEN s.document @@ to_tsquery('simple', CAST(:q_top AS text)) THEN 2 ELSE 1 END AS tier"
+                f" {matches} ORDER BY tier DESC, t.published_at DESC, t.id DESC"
+                " LIMIT :limit OFFSET :offset"
+            ),
+            {**params, "limit": limit, "offset": offset},
+        )
+        return total, [row.id for row in rows]
+
+
+def backend_for(executor) -> SearchBackend:
+    """The backend that fits the database a session (or a flush-time connection) talks to."""
+    dialect = getattr(executor, "dialect", None) or executor.get_bind().dialect
+    if dialect.name == "postgresql":
+        return PostgresFullText()
+    return SqliteFts5()
