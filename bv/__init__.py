@@ -54,7 +54,17 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_features(app: Flask) -> None:
     """Register each feature's blueprints and hooks."""
-    from bv import accounts, errors, jobs, newsroom, notifications, security, site, translation
+    from bv import (
+        accounts,
+        errors,
+        jobs,
+        newsletter,
+        newsroom,
+        notifications,
+        security,
+        site,
+        translation,
+    )
 
     security.init_app(app)
     accounts.init_app(app)
@@ -63,6 +73,7 @@ def configure_features(app: Flask) -> None:
     newsroom.init_app(app)
     translation.init_app(app)
     notifications.init_app(app)
+    newsletter.init_app(app)
     errors.init_app(app)
 
 

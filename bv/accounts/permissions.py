@@ -57,6 +57,12 @@ SITE_ACTIONS = {
     "machine_draft_missing": DESK,
     "assign_translation": DESK,
     "view_translator_queues": DESK | {"translator"},
+    # subscriber counts per language, mailings and the delivery log
+    "view_newsletter": DESK,
+    # export or delete one subscriber's data, resume a paused list
+    "manage_subscribers": DESK,
+    # the development mail folder holds every mail, password resets too
+    "read_mail_outbox": {"admin"},
 }
 
 ALL_ACTIONS = frozenset(TRANSLATION_ACTIONS) | set(ARTICLE_ACTIONS) | set(JOB_ACTIONS) | set(SITE_ACTIONS)
