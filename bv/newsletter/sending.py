@@ -89,7 +89,11 @@ def announce(translation: ArticleTranslation) -> NewsletterMailing | None:
     )
     db.session.add(mailing)
     db.session.flush()
-    queue_job(SEND_JOB, {"mailing": mailing.id})
+    if _audience(mailing):
+        queue_job(SEND_JOB, {"mailing": mailing.id})
+    else:
+        # nobody reads this language yet: the record stays, so a later publish never mails
+        mailing.finished_at = utcnow()
     return mailing
 
 
