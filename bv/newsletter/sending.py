@@ -146,10 +146,15 @@ def _audience(mailing: NewsletterMailing):
 
 
 def plan_deliveries(mailing: NewsletterMailing) -> int:
-    """A pending delivery row for every recipient that has none yet; returns how many made."""
+    """A pending delivery row for every recipient, made once: the audience at the first batch.
+
+    A reader who confirms later does not get an older article when a retry runs.
+    """
     known = set(db.session.scalars(
         select(NewsletterDelivery.recipient_hash).where(NewsletterDelivery.mailing_id == mailing.id)
     ))
+    if known:
+        return 0
     made = 0
     for subscriber in _audience(mailing):
         digest = service.address_hash(subscriber.email)
