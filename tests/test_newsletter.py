@@ -8,6 +8,7 @@ import json
 import re
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from bv.articles import workflow
 from bv.articles.models import Article, ArticleTranslation
 from bv.database import utcnow
 from bv.extensions import db
+from bv.jobs.models import Job
 from bv.newsletter import sending, service, tasks
 from bv.newsletter.models import (
     NewsletterDelivery,
@@ -207,6 +209,27 @@ def test_signups_are_rate_limited_per_address(client):
     for n in range(10):
         assert sign_up(client, "en", f"reader{n}@example.com").status_code == 303
     assert sign_up(client, "en", "eleventh@example.com").status_code == 429
+
+
+def test_one_address_gets_at_most_three_confirmations_an_hour(client, smtp):
+    for _ in range(3):
+        assert sign_up(client, "en", "victim@example.com").status_code == 303
+    assert sign_up(client, "en", "Victim@Example.com").status_code == 429
+    assert smtp.recipients() == ["victim@example.com"] * 3
+    assert sign_up(client, "en", "someone-else@example.com").status_code == 303
+
+
+def test_big_lists_go_out_in_batches_each_reader_once(app, smtp):
+    app.config["NEWSLETTER_BATCH_SIZE"] = 2
+    addresses = [f"b{n}@example.com" for n in range(5)]
+    with app.app_context():
+        for address in addresses:
+            add_subscriber(address, "sq")
+        publish_source()
+        db.session.commit()
+        jobs = db.session.scalars(select(Job).where(Job.kind == "newsletter_send")).all()
+        assert [j.result["sent"] for j in sorted(jobs, key=lambda j: j.id)] == [2, 2, 1]
+    assert smtp.recipients() == addresses
 
 
 def test_an_expired_or_forged_confirmation_link_is_refused(app, client):
@@ -470,23 +493,37 @@ def test_editors_see_counts_and_the_log_and_export_and_delete_a_subscriber(app, 
     assert "keep@example.com" not in client.get("/newsroom/newsletter").get_data(as_text=True)
 
 
-def test_admins_read_the_outbox_folder_as_plain_text(app, staff, client, auth):
+def test_editors_read_the_outbox_folder_as_plain_text_but_not_staff_mail(app, staff, client, auth):
     with app.app_context():
         add_subscriber("reader@example.com", "sq")
         publish_source(headline="<script>alert(1)</script> Lajm")
         db.session.commit()
-    auth.login(staff["editor"])
+    # a password reset for the admin lands in the same folder
+    client.post("/newsroom/password/forgot", data={"email": staff["admin"]})
+    auth.login(staff["translator"])
     assert client.get("/newsroom/newsletter/outbox").status_code == 403
     auth.logout()
-    auth.login(staff["admin"])
+    auth.login(staff["editor"])
     listing = client.get("/newsroom/newsletter/outbox").get_data(as_text=True)
-    name = re.search(r"/newsroom/newsletter/outbox/([0-9a-f]{32}\.eml)", listing).group(1)
-    shown = client.get(f"/newsroom/newsletter/outbox/{name}").get_data(as_text=True)
+    names = re.findall(r"/newsroom/newsletter/outbox/([0-9a-f]{32}\.eml)", listing)
+    assert len(names) == 1 and staff["admin"] not in listing
+    shown = client.get(f"/newsroom/newsletter/outbox/{names[0]}").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Lajm" in shown
     assert "<script>alert(1)" not in shown
     assert "List-Unsubscribe" in shown
     assert client.get("/newsroom/newsletter/outbox/..%2Fsecret_key").status_code == 404
     assert client.get("/newsroom/newsletter/outbox/" + "0" * 32 + ".eml").status_code == 404
+    files = sorted(p.name for p in (tmp_outbox(app)).iterdir())
+    hidden = next(name for name in files if name != names[0])
+    assert client.get(f"/newsroom/newsletter/outbox/{hidden}").status_code == 404
+    auth.logout()
+    auth.login(staff["admin"])
+    listing = client.get("/newsroom/newsletter/outbox").get_data(as_text=True)
+    assert len(re.findall(r"/newsroom/newsletter/outbox/[0-9a-f]{32}\.eml", listing)) == 2
+
+
+def tmp_outbox(app):
+    return Path(app.instance_path) / "outbox"
 
 
 def test_the_instant_mail_shows_the_lead_image_on_the_site_address(demo_app):

@@ -81,8 +81,8 @@ ROUTES = [
     ("POST", "/newsroom/categories/{category_id}", {**EDITORS, "admin": 422, "editor": 422}),
     ("GET", "/newsroom/newsletter", EDITORS),
     ("POST", "/newsroom/newsletter/resume", {**EDITORS, "admin": 302, "editor": 302}),
-    ("GET", "/newsroom/newsletter/outbox", ADMIN),
-    ("GET", "/newsroom/newsletter/outbox/{message}", {**ADMIN, "admin": 404}),
+    ("GET", "/newsroom/newsletter/outbox", EDITORS),
+    ("GET", "/newsroom/newsletter/outbox/{message}", {**EDITORS, "admin": 404, "editor": 404}),
     ("GET", "/newsroom/newsletter/subscribers/{subscriber_id}/export.json", EDITORS),
     ("GET", "/newsroom/newsletter/subscribers/{subscriber_id}/export.csv", EDITORS),
     ("POST", "/newsroom/newsletter/subscribers/{subscriber_id}/delete", {**EDITORS, "admin": 302, "editor": 302}),
@@ -90,7 +90,7 @@ ROUTES = [
 ]
 
 SAMPLE_IDS = {k: 1 for k in ("own", "other", "own_revision", "author_id", "category_id", "job_id", "term_id", "session_id", "subscriber_id")}
-# a message name the outbox folder does not hold: admins get a 404, everyone else a 403
+# a message name the outbox folder does not hold: editors get a 404, everyone else a 403
 SAMPLE_IDS["message"] = "0" * 32 + ".eml"
 
 PUBLIC_NEWSROOM = {

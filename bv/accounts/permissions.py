@@ -61,8 +61,10 @@ SITE_ACTIONS = {
     "view_newsletter": DESK,
     # export or delete one subscriber's data, resume a paused list
     "manage_subscribers": DESK,
-    # the development mail folder holds every mail, password resets too
-    "read_mail_outbox": {"admin"},
+    # the mail folder used while no mail server is configured
+    "read_mail_outbox": DESK,
+    # ...including mail to other staff accounts (password-reset links)
+    "read_staff_mail": {"admin"},
 }
 
 ALL_ACTIONS = frozenset(TRANSLATION_ACTIONS) | set(ARTICLE_ACTIONS) | set(JOB_ACTIONS) | set(SITE_ACTIONS)

@@ -27,7 +27,14 @@ bp = Blueprint("newsletter", __name__, url_prefix="/<lang:lang_code>/newsletter"
 bp.url_defaults(fill_lang_code)
 bp.url_value_preprocessor(pop_lang_code)
 
+# per network address: a household or an office can still sign up several readers
 SIGNUPS_PER_ADDRESS = "10/hour"
+# per e-mail address typed, known or not: nobody's inbox is flooded with confirmations
+SIGNUPS_PER_EMAIL = "3/hour"
+
+
+def _email_key() -> str:
+    return "newsletter:" + service.normalized(request.form.get("email", ""))[:254]
 
 
 @bp.before_request
@@ -75,6 +82,7 @@ def signup():
 @bp.post("/")
 @csrf.exempt
 @limiter.limit(SIGNUPS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(SIGNUPS_PER_EMAIL, key_func=_email_key, methods=["POST"])
 def subscribe():
     """Send a confirmation mail; the answer is the same for a new and a known address."""
     require_same_origin()

@@ -8,6 +8,7 @@ import email.policy
 import io
 import json
 import re
+from email.utils import getaddresses
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from bv.accounts.models import User
+from bv.accounts.permissions import can
 from bv.audit.service import record
 from bv.errors import bounded_int
 from bv.extensions import db
@@ -166,11 +169,24 @@ def mail_outbox():
             (p for p in folder.iterdir() if MESSAGE_NAME.match(p.name) and p.is_file()),
             key=lambda p: p.stat().st_mtime, reverse=True,
         )[:OUTBOX_LIMIT]
-    messages = [_summary(p) for p in files]
+    hidden = _hidden_recipients()
+    messages = [m for m in (_summary(p) for p in files) if not _is_hidden(m["to"], hidden)]
     return render_template(
         "newsroom/newsletter/outbox.html", messages=messages,
         mail_server=bool(current_app.config.get("MAIL_SERVER")),
     )
+
+
+def _hidden_recipients() -> set[str]:
+    """Staff addresses whose mail (password resets) this reader may not see: not their own."""
+    if can(current_user, "read_staff_mail"):
+        return set()
+    addresses = db.session.scalars(select(User.email)).all()
+    return {a.lower() for a in addresses} - {current_user.email.lower()}
+
+
+def _is_hidden(to: str, hidden: set[str]) -> bool:
+    return any(address.lower() in hidden for _name, address in getaddresses([to]))
 
 
 def _read(path: Path):
@@ -193,6 +209,8 @@ def mail_outbox_message(message: str):
     if not path.is_file():
         abort(404)
     parsed = _read(path)
+    if _is_hidden(str(parsed.get("To", "")), _hidden_recipients()):
+        abort(404)
     parts = []
     for part in parsed.walk():
         if part.is_multipart():
