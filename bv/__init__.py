@@ -62,6 +62,7 @@ def configure_features(app: Flask) -> None:
         accounts,
         errors,
         jobs,
+        newsletter,
         newsroom,
         notifications,
         search,
@@ -78,6 +79,7 @@ def configure_features(app: Flask) -> None:
     translation.init_app(app)
     notifications.init_app(app)
     search.init_app(app)
+    newsletter.init_app(app)
     errors.init_app(app)
 
 

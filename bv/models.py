@@ -13,9 +13,14 @@ from bv.articles.models import (
 )
 from bv.audit.models import AuditEvent
 from bv.jobs.models import Job
+from bv.newsletter.models import (
+    NewsletterDelivery,
+    NewsletterList,
+    NewsletterMailing,
+    NewsletterSubscriber,
+)
 from bv.notifications.models import Notification
 from bv.settings.models import SiteSetting
-from bv.site.models import Subscriber
 from bv.translation.models import GlossaryTerm, MemoryEntry, Segment, TranslatedSegment
 
 __all__ = [
@@ -28,12 +33,15 @@ __all__ = [
     "Image",
     "Job",
     "MemoryEntry",
+    "NewsletterDelivery",
+    "NewsletterList",
+    "NewsletterMailing",
+    "NewsletterSubscriber",
     "Notification",
     "Revision",
     "Segment",
     "SiteSetting",
     "SlugRedirect",
-    "Subscriber",
     "Tag",
     "TranslatedSegment",
     "User",

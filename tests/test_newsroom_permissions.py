@@ -10,6 +10,7 @@ from bv.accounts.permissions import PermissionDenied, can
 from bv.articles import service, workflow
 from bv.articles.models import Article, Revision
 from bv.extensions import db
+from bv.newsletter.models import NewsletterSubscriber
 
 ROLES = (None, "admin", "editor", "translator", "author")
 ALL = {"admin": 200, "editor": 200, "translator": 200, "author": 200}
@@ -80,10 +81,19 @@ ROUTES = [
     ("POST", "/newsroom/categories/new", {**EDITORS, "admin": 422, "editor": 422}),
     ("GET", "/newsroom/categories/{category_id}", EDITORS),
     ("POST", "/newsroom/categories/{category_id}", {**EDITORS, "admin": 422, "editor": 422}),
+    ("GET", "/newsroom/newsletter", EDITORS),
+    ("POST", "/newsroom/newsletter/resume", {**EDITORS, "admin": 302, "editor": 302}),
+    ("GET", "/newsroom/newsletter/outbox", EDITORS),
+    ("GET", "/newsroom/newsletter/outbox/{message}", {**EDITORS, "admin": 404, "editor": 404}),
+    ("GET", "/newsroom/newsletter/subscribers/{subscriber_id}/export.json", EDITORS),
+    ("GET", "/newsroom/newsletter/subscribers/{subscriber_id}/export.csv", EDITORS),
+    ("POST", "/newsroom/newsletter/subscribers/{subscriber_id}/delete", {**EDITORS, "admin": 302, "editor": 302}),
     ("POST", "/newsroom/logout", {r: 302 for r in ALL}),
 ]
 
-SAMPLE_IDS = {k: 1 for k in ("own", "other", "own_revision", "author_id", "category_id", "job_id", "term_id", "session_id")}
+SAMPLE_IDS = {k: 1 for k in ("own", "other", "own_revision", "author_id", "category_id", "job_id", "term_id", "session_id", "subscriber_id")}
+# a message name the outbox folder does not hold: editors get a 404, everyone else a 403
+SAMPLE_IDS["message"] = "0" * 32 + ".eml"
 
 PUBLIC_NEWSROOM = {
     ("GET", "/newsroom/login"),
@@ -112,7 +122,9 @@ def _ids(app, stories):
         editor = db.session.scalar(select(User).where(User.role == "editor"))
         job = Job(kind="machine_draft", article_id=stories["own"], user_id=editor.id, status="done", payload={"target": "sq"})
         term = GlossaryTerm(source_locale="sq", target_locale="mk", term="Tetova", translation="Тетово")
-        db.session.add_all([category, job, term])
+        subscriber = NewsletterSubscriber(email="reader@test.example", languages="sq",
+                                          state="confirmed", ui_locale="sq")
+        db.session.add_all([category, job, term, subscriber])
         db.session.commit()
         return {
             **stories,
@@ -123,6 +135,8 @@ def _ids(app, stories):
             "term_id": term.id,
             # nobody's session: ending it is a 404 for everyone
             "session_id": 999_999,
+            "subscriber_id": subscriber.id,
+            "message": "0" * 32 + ".eml",
         }
 
 

@@ -21,6 +21,7 @@ from bv.articles.models import Article, Category, Image, Revision, Tag
 from bv.articles.slugs import byline_slug, tag_slugs
 from bv.extensions import db
 from bv.i18n import LOCALES
+from bv.newsletter.models import NewsletterSubscriber
 from bv.translation.files import FORMATS
 from tests import security_counts
 from tests.conftest import PASSWORD, fresh_app
@@ -45,8 +46,9 @@ SITE_GATES = {
     ("POST", "newsroom.delete_term"): "manage_glossary",
     ("POST", "newsroom.machine_draft_missing"): "manage_glossary",
 }
-# RFC 8058 one-click unsubscribe must accept a POST without a token; it does not exist yet
-CSRF_EXEMPT_ENDPOINTS: set[str] = set()
+# RFC 8058 one-click unsubscribe must accept a POST without a token (the signed link is the
+# proof); the footer sign-up sits on cached public pages and checks Origin/Referer instead
+CSRF_EXEMPT_ENDPOINTS: set[str] = {"newsletter.unsubscribe", "newsletter.subscribe"}
 # signing out ends the walk of a role
 LAST = {"newsroom.logout"}
 
@@ -89,6 +91,9 @@ def world(demo_app):
         job = Job(kind="machine_draft", article_id=own.id, user_id=users["editor"].id,
                   status="done", payload={"target": "sq"})
         db.session.add(job)
+        subscriber = NewsletterSubscriber(email="walk-reader@test.example", languages="sq",
+                                          state="confirmed", ui_locale="sq")
+        db.session.add(subscriber)
         db.session.commit()
         image = db.session.scalars(select(Image)).first()
         category = db.session.scalars(select(Category).order_by(Category.id)).first()
@@ -117,6 +122,8 @@ def world(demo_app):
             "author_slugs": {byline_slug(published_bylines[0])},
             # nobody's session: ending another's must answer as if it did not exist
             "session_id": 999_999,
+            "subscriber_id": subscriber.id,
+            "message": "0" * 32 + ".eml",
         }
         db.session.commit()
     return {"emails": emails, "ids": ids}
@@ -154,6 +161,8 @@ def fillers(ids: dict) -> dict[str, tuple[list[str], list[str]]]:
         # staff sessions belong to whoever signed in; another's is a 404 like a missing one
         "session_id": ([str(ids.get("session_id", 999_999))], [MISSING_ID, TOO_LARGE, "0"]),
         "token": (["not-a-signed-token"], ["a" * 500, "%00", quote("../", safe="")]),
+        "subscriber_id": ([str(ids.get("subscriber_id", 1))], [MISSING_ID, TOO_LARGE, "0"]),
+        "message": ([ids.get("message", "0" * 32 + ".eml")], ["..%2Fsecret_key", "x.eml", "%00", "a" * 300]),
     }
 
 

@@ -57,6 +57,14 @@ SITE_ACTIONS = {
     "machine_draft_missing": DESK,
     "assign_translation": DESK,
     "view_translator_queues": DESK | {"translator"},
+    # subscriber counts per language, mailings and the delivery log
+    "view_newsletter": DESK,
+    # export or delete one subscriber's data, resume a paused list
+    "manage_subscribers": DESK,
+    # the mail folder used while no mail server is configured
+    "read_mail_outbox": DESK,
+    # ...including mail to other staff accounts (password-reset links)
+    "read_staff_mail": {"admin"},
 }
 
 ALL_ACTIONS = frozenset(TRANSLATION_ACTIONS) | set(ARTICLE_ACTIONS) | set(JOB_ACTIONS) | set(SITE_ACTIONS)

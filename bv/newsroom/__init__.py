@@ -73,6 +73,7 @@ def init_app(app: Flask) -> None:
         dashboard,
         home,
         inbox,
+        newsletter,
         translate,
     )
     from bv.newsroom.forms import ROLE_LABELS

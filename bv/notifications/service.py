@@ -13,7 +13,7 @@ from bv.i18n import FORMAT_LOCALES
 from bv.notifications.mail import queue_email
 from bv.notifications.models import Notification
 
-KINDS = ("translation_approved", "source_changed", "translation_assigned")
+KINDS = ("translation_approved", "source_changed", "translation_assigned", "newsletter_paused")
 
 
 def notify(users, kind: str, payload: dict) -> list[Notification]:
@@ -53,6 +53,9 @@ def subject_for(note: Notification) -> str:
     p = note.payload
     if note.kind == "translation_approved":
         return _("Translation approved: %(headline)s", headline=p.get("headline", ""))
+    if note.kind == "newsletter_paused":
+        return _("The newsletter is paused after %(count)s failed deliveries",
+                 count=p.get("failures", 0))
     if note.kind == "translation_assigned":
         return _("A translation for you: %(headline)s", headline=p.get("headline", ""))
     return _("The original changed: %(headline)s", headline=p.get("headline", ""))
