@@ -54,9 +54,21 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_features(app: Flask) -> None:
     """Register each feature's blueprints and hooks."""
-    from bv import accounts, errors, jobs, newsroom, notifications, security, site, translation
+    from bv import (
+        accounts,
+        errors,
+        jobs,
+        newsroom,
+        notifications,
+        redirects,
+        security,
+        site,
+        translation,
+        wordpress,
+    )
 
     security.init_app(app)
+    redirects.init_app(app)
     accounts.init_app(app)
     jobs.init_app(app)
     site.init_app(app)
@@ -64,6 +76,7 @@ def configure_features(app: Flask) -> None:
     translation.init_app(app)
     notifications.init_app(app)
     errors.init_app(app)
+    wordpress.init_app(app)
 
 
 def configure_commands(app: Flask) -> None:

@@ -14,9 +14,11 @@ from bv.articles.models import (
 from bv.audit.models import AuditEvent
 from bv.jobs.models import Job
 from bv.notifications.models import Notification
+from bv.redirects.models import OldUrl
 from bv.settings.models import SiteSetting
 from bv.site.models import Subscriber
 from bv.translation.models import GlossaryTerm, MemoryEntry, Segment, TranslatedSegment
+from bv.wordpress.models import ImportedItem
 
 __all__ = [
     "Article",
@@ -26,9 +28,11 @@ __all__ = [
     "CategoryName",
     "GlossaryTerm",
     "Image",
+    "ImportedItem",
     "Job",
     "MemoryEntry",
     "Notification",
+    "OldUrl",
     "Revision",
     "Segment",
     "SiteSetting",
