@@ -37,7 +37,7 @@ def normalize(url: str) -> str:
     query = sorted(
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k in MEANINGFUL_QUERY
     )
-    key = path.lower() if path.isascii() else path
+    key = path.lower()
     return key + ("?" + urlencode(query) if query else "")
 
 

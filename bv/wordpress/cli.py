@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from bv import redirects
@@ -41,7 +42,9 @@ def import_command(export, uploads, dry_run, default_language, author_map, batch
               help="Write the redirects as an nginx map to this file ('-' for stdout).")
 def redirects_command(nginx_file):
     """List the old addresses and where they lead now."""
-    pairs = redirects.all_redirects()
+    # URLs are built as the site would build them for a reader
+    with current_app.test_request_context(base_url=current_app.config["SITE_URL"]):
+        pairs = redirects.all_redirects()
     if nginx_file:
         text = redirects.nginx_map(pairs)
         if nginx_file == "-":

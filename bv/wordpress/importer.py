@@ -10,6 +10,7 @@ updates it.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import secrets
 from collections import Counter, defaultdict
@@ -46,7 +47,6 @@ IMPORTED_TYPES = ("post", "page")
 SKIPPED_STATUSES = {"private": "private", "trash": "trash", "auto-draft": "auto-draft",
                     "inherit": "inherit"}
 ABOUT_SLUGS = {"about", "about-us", "rreth-nesh", "rreth-nesh-2", "za-nas", "за-нас"}
-ORIGIN = "wordpress"
 OVERRIDE_REASON = "Published on the WordPress site before the import"
 UPLOADS_MARK = "/wp-content/uploads/"
 SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
@@ -142,6 +142,7 @@ class Importer:
         self._pending = 0
         self._handled = 0
         self._dates: set[tuple[str, str]] = set()
+        self.origin = "wp:"
 
     # ---- pass 1 -------------------------------------------------------------------------
 
@@ -176,6 +177,8 @@ class Importer:
                 wpml_seen = wpml_seen or "_wpml_import_language_code" in item.meta
                 items.append((item, ""))
         self.report.wxr_version = scan.version
+        # one old site's ids and paths; another site imported later is another origin
+        self.origin = "wp:" + hashlib.sha1(scan.site.encode("utf-8")).hexdigest()[:16]
         polylang = any(t.taxonomy == "language" for t in scan.terms.values()) or any(
             item.terms_in("language") for item, _ in items)
         scan.languages_from = "polylang" if polylang else "wpml" if wpml_seen else "default"
@@ -461,7 +464,7 @@ class Importer:
 
     def _existing_translation(self, item: Item) -> ArticleTranslation | None:
         row = db.session.scalar(select(ImportedItem).where(
-            ImportedItem.kind == "post", ImportedItem.key == str(item.post_id)))
+            ImportedItem.kind == "post", ImportedItem.key == f"{self.origin}:{item.post_id}"))
         if row is None and item.link:
             row = db.session.scalar(select(ImportedItem).where(
                 ImportedItem.kind == "post", ImportedItem.old_url == item.link))
@@ -470,6 +473,7 @@ class Importer:
         return db.session.get(ArticleTranslation, row.target_id)
 
     def _record(self, kind: str, key: str, old_url: str, locale: str) -> ImportedItem:
+        key = f"{self.origin}:{key}"[:300]
         row = db.session.scalar(select(ImportedItem).where(
             ImportedItem.kind == kind, ImportedItem.key == key))
         if row is None:
@@ -642,7 +646,7 @@ class Importer:
             return image
         image = None
         row = db.session.scalar(select(ImportedItem).where(
-            ImportedItem.kind == "file", ImportedItem.key == relative[:300]))
+            ImportedItem.kind == "file", ImportedItem.key == f"{self.origin}:{relative}"[:300]))
         if row is not None and row.target_id:
             image = db.session.get(Image, row.target_id)
         if image is None:
@@ -670,7 +674,7 @@ class Importer:
             self.report.media_missing.append((f"{relative} ({error})", link))
             return None
         db.session.flush()
-        self._record("file", relative[:300], "", "").target_id = image.id
+        self._record("file", relative, "", "").target_id = image.id
         return image
 
     # ---- pages --------------------------------------------------------------------------
@@ -701,7 +705,7 @@ class Importer:
         parts = urlsplit(url)
         path = parts.path + ("?" + parts.query if parts.query else "")
         if redirects.add(path, kind, locale=locale, target_id=target_id, text=text,
-                         origin=ORIGIN):
+                         origin=self.origin):
             self.report.redirects += 1
         else:
             self.report.contested.append(path)
