@@ -52,12 +52,12 @@ def add(path: str, kind: str, *, locale: str, target_id: int | None = None, text
         if existing.origin == origin and origin:
             # the same import run again: keep the row, follow the (maybe newer) target
             existing.target_kind, existing.target_id = kind, target_id
-            existing.locale, existing.target_text = locale, text[:200]
+            existing.locale, existing.search_words = locale, text[:200]
             return True
         return (existing.target_kind, existing.target_id, existing.locale) == (
             kind, target_id, locale)
     db.session.add(OldUrl(path=key, target_kind=kind, target_id=target_id, locale=locale,
-                          target_text=text[:200], origin=origin))
+                          search_words=text[:200], origin=origin))
     return True
 
 
@@ -84,7 +84,7 @@ def target_url(row: OldUrl) -> str | None:
     if row.target_kind == "feed":
         return url_for("feeds.rss", lang_code=row.locale)
     if row.target_kind == "search":
-        return url_for("site.search", lang_code=row.locale, q=row.target_text)
+        return url_for("site.search", lang_code=row.locale, q=row.search_words)
     if row.target_kind == "about":
         return url_for("site.about", lang_code=row.locale)
     return url_for("site.home", lang_code=row.locale)

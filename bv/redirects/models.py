@@ -27,7 +27,7 @@ class OldUrl(db.Model):
     target_id: Mapped[int | None] = mapped_column(Integer)
     locale: Mapped[str] = mapped_column(String(5))
     # for "search": the words to look for (an old tag page)
-    target_text: Mapped[str] = mapped_column(String(200), default="")
+    search_words: Mapped[str] = mapped_column(String(200), default="")
     # which import claimed it first, e.g. "wordpress"
     origin: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -38,7 +38,7 @@ def upgrade():
         sa.Column("target_kind", sa.String(length=20), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=True),
         sa.Column("locale", sa.String(length=5), nullable=False),
-        sa.Column("target_text", sa.String(length=200), nullable=False),
+        sa.Column("search_words", sa.String(length=200), nullable=False),
         sa.Column("origin", sa.String(length=40), nullable=False),
         sa.Column("created_at", bv.database.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
