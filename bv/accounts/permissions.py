@@ -57,6 +57,8 @@ SITE_ACTIONS = {
     "machine_draft_missing": DESK,
     "assign_translation": DESK,
     "view_translator_queues": DESK | {"translator"},
+    # bring a WordPress site's archive over (a whole site's content at once)
+    "import_wordpress": {"admin"},
 }
 
 ALL_ACTIONS = frozenset(TRANSLATION_ACTIONS) | set(ARTICLE_ACTIONS) | set(JOB_ACTIONS) | set(SITE_ACTIONS)

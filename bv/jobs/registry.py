@@ -17,7 +17,9 @@ from huey.api import TaskWrapper
 from bv.jobs.queue import huey
 
 # like Celery's `include`: the modules are named, not imported, so bv.jobs depends on no feature
-TASK_MODULES = ("bv.jobs.tasks", "bv.notifications.tasks", "bv.translation.tasks")
+TASK_MODULES = (
+    "bv.jobs.tasks", "bv.notifications.tasks", "bv.translation.tasks", "bv.wordpress.tasks",
+)
 
 _outbox: dict[str, TaskWrapper] = {}
 

@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
         home,
         inbox,
         translate,
+        wordpress,
     )
     from bv.newsroom.forms import ROLE_LABELS
     from bv.notifications.service import unread_count

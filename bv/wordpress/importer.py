@@ -184,9 +184,7 @@ class Importer:
         scan.languages_from = "polylang" if polylang else "wpml" if wpml_seen else "default"
         self.report.languages_from = scan.languages_from
         if scan.languages_from == "default":
-            self.report.notes.append(
-                f"The export names no language (a plain WPML export carries none); "
-                f"every item is taken as {self.default}.")
+            self.report.default_language = self.default
         self._read_term_translations()
         for item, _ in items:
             locale = self._locale_of(item)
@@ -336,12 +334,12 @@ class Importer:
         if not force and self._pending < self.batch_size:
             return
         self._pending = 0
+        if self.progress:
+            self.progress(self._handled, len(self.scan.posts))
         if self.dry_run:
             db.session.flush()
         else:
             db.session.commit()
-        if self.progress:
-            self.progress(self._handled, len(self.scan.posts))
 
     def _handle(self, item: Item, *, allow_defer: bool) -> None:
         info = self.scan.posts[item.post_id]
@@ -492,7 +490,7 @@ class Importer:
             status = "publish"
         if status == "future" and (item.date_gmt is None
                                    or item.date_gmt > now + workflow.MAX_SCHEDULE_AHEAD):
-            self.report.notes.append(f"{item.link}: scheduled too far ahead, kept as a draft")
+            self.report.too_far_ahead.append(item.link or str(item.post_id))
             return
         if translation.status == "published" or status not in ("publish", "future"):
             return

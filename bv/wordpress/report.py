@@ -37,7 +37,10 @@ class Report:
     authors_created: int = 0
     redirects: int = 0
     contested: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
+    # set when the export names no language and everything was taken as this one
+    default_language: str = ""
+    # `future` posts dated beyond the scheduling limit: kept as drafts
+    too_far_ahead: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """Plain data for a job's result (JSON)."""
@@ -75,5 +78,8 @@ class Report:
             out += [f"  {link}" for link in self.pages_unmatched]
         out.append(f"Redirects: {self.redirects}")
         out += [f"  contested (kept by an earlier import): {p}" for p in self.contested]
-        out += [f"Note: {n}" for n in self.notes]
+        if self.default_language:
+            out.append("The export names no language (a plain WPML export carries none): "
+                       f"every item was taken as {self.default_language}.")
+        out += [f"Scheduled too far ahead, kept as a draft: {link}" for link in self.too_far_ahead]
         return out
