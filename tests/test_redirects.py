@@ -79,6 +79,17 @@ def test_old_urls_answer_301(imported, old, new):
     assert target(client, old) == new
 
 
+def test_imported_versions_link_each_other_with_hreflang(imported):
+    client = imported.test_client()
+    pages = {code: client.get(url).get_data(as_text=True) for code, url in (
+        ("sq", "/sq/a/tregu-i-tetoves"), ("mk", "/mk/a/pazarot-vo-tetovo"),
+        ("en", "/en/a/tetovo-market-roof"))}
+    for page in pages.values():
+        assert 'hreflang="sq" href="https://news.example/sq/a/tregu-i-tetoves"' in page
+        assert 'hreflang="mk" href="https://news.example/mk/a/pazarot-vo-tetovo"' in page
+        assert 'hreflang="en" href="https://news.example/en/a/tetovo-market-roof"' in page
+
+
 def test_bv_routes_and_unknown_paths_are_untouched(imported):
     client = imported.test_client()
     assert client.get("/sq/a/tregu-i-tetoves").status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,32 @@ def test_rerun_updates_and_never_duplicates(app, uploads):
         assert (count(Article), count(ArticleTranslation), count(Image), count(Category),
                 count(Tag), count(OldUrl)) == before
     assert report.articles_created == 0
+
+
+def test_newer_export_updates_the_text_in_place(app, tmp_path):
+    run(app)
+    newer = tmp_path / "newer.xml"
+    newer.write_text((FIXTURES / "polylang.xml").read_text(encoding="utf-8").replace(
+        "Tregu i Tetovës merr çati të re", "Tregu i Tetovës merr më në fund çati"),
+        encoding="utf-8")
+    with app.app_context():
+        articles = count(Article)
+        Importer(newer).run()
+        sq = translation("sq", "tregu-i-tetoves")
+        assert sq.live_headline == "Tregu i Tetovës merr më në fund çati"
+        assert count(Article) == articles
+
+
+def test_future_posts_are_scheduled(app, tmp_path):
+    soon = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%d %H:%M:%S")
+    path = tmp_path / "future.xml"
+    path.write_text((FIXTURES / "polylang.xml").read_text(encoding="utf-8").replace(
+        "2024-02-20 18:00:00", soon), encoding="utf-8")
+    with app.app_context():
+        Importer(path).run()
+        festival = translation("sq", "festivali")
+        assert festival.status == "draft"
+        assert festival.scheduled_at.strftime("%Y-%m-%d %H:%M:%S") == soon
 
 
 def test_dry_run_writes_nothing_and_reports_the_same(app, uploads):

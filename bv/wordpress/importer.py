@@ -344,8 +344,8 @@ class Importer:
     def _handle(self, item: Item, *, allow_defer: bool) -> None:
         info = self.scan.posts[item.post_id]
         reason = self._skip_reason(item)
-        self.report.counts[(item.post_type, item.status, info.locale)] += 1 if allow_defer or \
-            item.post_id in self.deferred else 0
+        if allow_defer:  # the first pass over the items counts each once
+            self.report.counts[(item.post_type, item.status, info.locale)] += 1
         if reason is not None:
             self.report.skipped[reason] += 1
             self._handled += 1
@@ -356,8 +356,8 @@ class Importer:
             return
         source_id = self._source_of(info.group)
         if allow_defer and source_id != item.post_id and source_id not in self.done:
+            # its source comes later in the file: imported in the last pass, after it
             self.deferred.add(item.post_id)
-            self.report.counts[(item.post_type, item.status, info.locale)] -= 1
             return
         self._post(item, info, source_id)
         self.done.add(item.post_id)
