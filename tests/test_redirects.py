@@ -73,6 +73,7 @@ def test_normalize_matches_encoded_decoded_and_slashes():
     ("/?lang=en&p=13", "/en/a/a-new-water-supply"),
     ("/" + quote("нов-водовод") + "/", "/mk/a/nov-vodovod"),
     ("/feed/?lang=en", "/en/feed.xml"),
+    ("/?lang=en", "/en/"),
 ])
 def test_old_urls_answer_301(imported, old, new):
     client = imported.test_client()

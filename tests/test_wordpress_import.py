@@ -114,8 +114,10 @@ def test_polylang_groups_become_articles_with_translations(app, uploads):
         all_text = " ".join(t.body + t.live_body_html for t in
                             db.session.scalars(select(ArticleTranslation)))
         assert "TEKST-I-MBROJTUR" not in all_text
-        # the About page came over; Kontakt is reported
+        # the About page and the contact details came over; other pages are reported
         assert "redaksi e vogël" in settings_for("sq")["about_markdown"]
+        assert settings_for("sq")["email"] == "redaksia@ura.example"
+        assert settings_for("sq")["phone"] == "+389 44 123 456"
     assert report.skipped["private"] == 1
     assert report.skipped["password-protected"] == 1
     assert report.counts[("post", "publish", "mk")] == 2
@@ -129,7 +131,7 @@ def test_polylang_groups_become_articles_with_translations(app, uploads):
         report.unsupported
     assert any(what == "shortcode:contact-form-7" for _, what in report.unsupported)
     assert report.too_far_ahead == ["https://old.example.org/2999/01/plani/"]
-    assert report.pages_unmatched == ["https://old.example.org/kontakt/"]
+    assert report.pages_unmatched == ["https://old.example.org/privatesia/"]
     assert report.language_urls == "directory"
     assert report.permalinks == "/%year%/%monthnum%/%postname%/"
     assert report.redirects > 10
@@ -287,4 +289,5 @@ def test_newsroom_upload_runs_a_job_and_shows_the_report(app, client, auth, staf
         "dry_run": "y",
     }, content_type="multipart/form-data")
     text = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "not XML" in text
+    # in the admin's language (Albanian here)
+    assert "Skedari nuk është XML" in text

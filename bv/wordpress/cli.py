@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from bv import redirects
 from bv.i18n import LOCALES
@@ -32,7 +33,10 @@ def import_command(export, uploads, dry_run, default_language, author_map, batch
     try:
         report = importer.run()
     except BadExport as error:
-        raise click.ClickException(message_for(error) + " Nothing was changed.") from error
+        # the operator's terminal speaks English, like the report
+        with force_locale("en"):
+            message = message_for(error)
+        raise click.ClickException(message + " Nothing was changed.") from error
     for line in report.lines():
         click.echo(line)
 

@@ -35,7 +35,7 @@ from bv.database import utcnow
 from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.media import ImageRejected, store_image
-from bv.settings import set_about
+from bv.settings import set_about, set_setting
 from bv.wordpress import content as converter
 from bv.wordpress.models import ImportedItem
 from bv.wordpress.report import Report
@@ -47,6 +47,9 @@ IMPORTED_TYPES = ("post", "page")
 SKIPPED_STATUSES = {"private": "private", "trash": "trash", "auto-draft": "auto-draft",
                     "inherit": "inherit"}
 ABOUT_SLUGS = {"about", "about-us", "rreth-nesh", "rreth-nesh-2", "za-nas", "за-нас"}
+CONTACT_SLUGS = {"contact", "contact-us", "kontakt", "kontakti", "na-kontaktoni", "контакт"}
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE = re.compile(r"\+?\d[\d /-]{6,}\d")
 OVERRIDE_REASON = "Published on the WordPress site before the import"
 UPLOADS_MARK = "/wp-content/uploads/"
 SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$)")
@@ -688,6 +691,18 @@ class Importer:
             self._redirect(item.link, "about", locale=info.locale)
             self._redirect(f"/?page_id={item.post_id}", "about", locale=info.locale)
             return
+        if slug in CONTACT_SLUGS or item.slug in CONTACT_SLUGS:
+            # the footer's e-mail and phone, when the contact page names them
+            words = converter.plain(item.content)
+            found = False
+            for key, pattern in (("email", EMAIL), ("phone", PHONE)):
+                match = pattern.search(words)
+                if match:
+                    set_setting(key, match.group(0)[:40 if key == "phone" else 254])
+                    found = True
+            if found:
+                self._record("page", str(item.post_id), item.link, info.locale)
+                return
         self.report.pages_unmatched.append(item.link or str(item.post_id))
 
     # ---- old addresses ------------------------------------------------------------------
@@ -744,6 +759,7 @@ class Importer:
                     self._redirect(f"{prefix}/author/{login}/", "home", locale=locale)
             if self.report.language_urls == "?lang=":
                 self._redirect(f"/feed/?lang={locale}", "feed", locale=locale)
+                self._redirect(f"/?lang={locale}", "home", locale=locale)
         for locale, month in sorted(self._dates):
             year = month.split("/")[0]
             for prefix in self._prefixes(locale):
