@@ -136,3 +136,12 @@ def test_nginx_map_export(imported, tmp_path):
     assert f'"{quote(MK_MARKET)}" "/mk/a/pazarot-vo-tetovo";' in text
     assert f'"{MK_MARKET}" "/mk/a/pazarot-vo-tetovo";' in text
     assert '"/?p=101" "/sq/a/tregu-i-tetoves";' in text
+
+
+def test_a_failing_lookup_never_takes_the_site_down(app):
+    with app.app_context():
+        db.session.execute(db.text("DROP TABLE old_url"))
+        db.session.commit()
+    client = app.test_client()
+    assert client.get("/sq/").status_code == 200
+    assert client.get("/?p=101").status_code == 302  # the language choice, as without imports

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from bv.articles.models import ArticleTranslation, CategoryName
 from bv.extensions import db
@@ -129,7 +130,13 @@ def serve_old_url():
     if request.path.startswith(OWN_PREFIXES):
         return None
     raw = request.full_path if request.query_string else request.path
-    target = lookup(raw)
+    try:
+        target = lookup(raw)
+    except SQLAlchemyError:
+        # the site's own pages (and /healthz) still answer, and say what is wrong
+        current_app.logger.exception("old URL lookup failed")
+        db.session.rollback()
+        return None
     if target is None:
         return None
     return redirect(target, code=301)
