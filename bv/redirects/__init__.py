@@ -129,6 +129,9 @@ def serve_old_url():
         return None
     if request.path.startswith(OWN_PREFIXES):
         return None
+    # a path bv answers itself costs no lookup, unless it carries an old `?p=`-style query
+    if request.url_rule is not None and not any(k in request.args for k in MEANINGFUL_QUERY):
+        return None
     raw = request.full_path if request.query_string else request.path
     try:
         target = lookup(raw)
