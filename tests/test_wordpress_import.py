@@ -291,3 +291,31 @@ def test_newsroom_upload_runs_a_job_and_shows_the_report(app, client, auth, staf
     text = client.get(response.headers["Location"]).get_data(as_text=True)
     # in the admin's language (Albanian here)
     assert "Skedari nuk është XML" in text
+
+
+def test_an_import_that_stops_halfway_is_finished_by_a_rerun(app, monkeypatch):
+    from bv.wordpress import importer as module
+
+    real = module.converter.convert
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OSError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module.converter, "convert", failing)
+    with app.app_context(), pytest.raises(OSError):
+        Importer(FIXTURES / "polylang.xml", batch_size=1).run()
+    with app.app_context():
+        # whole batches only: every imported version has its text and its redirect
+        partial = count(ArticleTranslation)
+        assert 0 < partial < 7
+        assert all(t.headline and t.revisions for t in db.session.scalars(
+            select(ArticleTranslation)))
+    monkeypatch.setattr(module.converter, "convert", real)
+    run(app)
+    with app.app_context():
+        assert count(ArticleTranslation) == 7  # 101-105, 108, 109
+        assert count(Article) == 4
