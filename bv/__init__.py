@@ -65,13 +65,16 @@ def configure_features(app: Flask) -> None:
         newsletter,
         newsroom,
         notifications,
+        redirects,
         search,
         security,
         site,
         translation,
+        wordpress,
     )
 
     security.init_app(app)
+    redirects.init_app(app)
     accounts.init_app(app)
     jobs.init_app(app)
     site.init_app(app)
@@ -81,6 +84,7 @@ def configure_features(app: Flask) -> None:
     search.init_app(app)
     newsletter.init_app(app)
     errors.init_app(app)
+    wordpress.init_app(app)
 
 
 def configure_commands(app: Flask) -> None:

@@ -66,6 +66,10 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+# asked, in order, before a 404 page is shown; one may answer instead (old addresses of an
+# imported site that bv also routes)
+not_found_fallbacks: list = []
+
 # filled by the reading site: loads the menu and footer an error page shows, given
 # (lang, fresh=bool); the error pages stay plain without it
 page_context_loaders: list = []
@@ -81,6 +85,11 @@ def render_http_error(error: HTTPException):
     if not g.get("lang_code"):
         g.lang_code = None
     code = error.code or 500
+    if code == 404:
+        for fallback in not_found_fallbacks:
+            answer = fallback()
+            if answer is not None:
+                return answer
     template = "errors/404.html" if code == 404 else "errors/4xx.html"
     try:
         lang = current_language()

@@ -20,8 +20,10 @@ from bv.newsletter.models import (
     NewsletterSubscriber,
 )
 from bv.notifications.models import Notification
+from bv.redirects.models import OldUrl
 from bv.settings.models import SiteSetting
 from bv.translation.models import GlossaryTerm, MemoryEntry, Segment, TranslatedSegment
+from bv.wordpress.models import ImportedItem
 
 __all__ = [
     "Article",
@@ -31,6 +33,7 @@ __all__ = [
     "CategoryName",
     "GlossaryTerm",
     "Image",
+    "ImportedItem",
     "Job",
     "MemoryEntry",
     "NewsletterDelivery",
@@ -38,6 +41,7 @@ __all__ = [
     "NewsletterMailing",
     "NewsletterSubscriber",
     "Notification",
+    "OldUrl",
     "Revision",
     "Segment",
     "SiteSetting",

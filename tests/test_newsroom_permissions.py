@@ -76,6 +76,10 @@ ROUTES = [
     ("POST", "/newsroom/users/{author_id}", {**ADMIN, "admin": 422}),
     ("GET", "/newsroom/settings", ADMIN),
     ("POST", "/newsroom/settings", {**ADMIN, "admin": 302}),
+    ("GET", "/newsroom/wordpress", ADMIN),
+    ("POST", "/newsroom/wordpress", {**ADMIN, "admin": 422}),
+    # the job filler is a machine draft, not an import: the import page does not show it
+    ("GET", "/newsroom/wordpress/{job_id}", {**ADMIN, "admin": 404}),
     ("GET", "/newsroom/categories", EDITORS),
     ("GET", "/newsroom/categories/new", EDITORS),
     ("POST", "/newsroom/categories/new", {**EDITORS, "admin": 422, "editor": 422}),

@@ -65,6 +65,8 @@ SITE_ACTIONS = {
     "read_mail_outbox": DESK,
     # ...including mail to other staff accounts (password-reset links)
     "read_staff_mail": {"admin"},
+    # bring a WordPress site's archive over (a whole site's content at once)
+    "import_wordpress": {"admin"},
 }
 
 ALL_ACTIONS = frozenset(TRANSLATION_ACTIONS) | set(ARTICLE_ACTIONS) | set(JOB_ACTIONS) | set(SITE_ACTIONS)

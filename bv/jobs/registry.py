@@ -22,6 +22,7 @@ TASK_MODULES = (
     "bv.newsletter.tasks",
     "bv.notifications.tasks",
     "bv.translation.tasks",
+    "bv.wordpress.tasks",
 )
 
 _outbox: dict[str, TaskWrapper] = {}

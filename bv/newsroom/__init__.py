@@ -75,6 +75,7 @@ def init_app(app: Flask) -> None:
         inbox,
         newsletter,
         translate,
+        wordpress,
     )
     from bv.newsroom.forms import ROLE_LABELS
     from bv.notifications.service import unread_count
