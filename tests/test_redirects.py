@@ -69,6 +69,10 @@ def test_normalize_matches_encoded_decoded_and_slashes():
     ("/2024/", "/sq/"),
     ("/mk/2024/05/", "/mk/"),
     ("/2024/page/2/", "/sq/"),
+    # daily archives, and the old home page's further pages
+    ("/2024/03/01/", "/sq/"),
+    ("/page/2/", "/sq/"),
+    ("/mk/page/3/", "/mk/"),
     # WPML with ?lang=
     ("/ujesjellesi-i-ri/?lang=sq", "/sq/a/ujesjellesi-i-ri"),
     ("/?p=12&lang=sq", "/sq/a/ujesjellesi-i-ri"),

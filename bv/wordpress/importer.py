@@ -732,7 +732,7 @@ class Importer:
             self._redirect(f"/?p={item.post_id}&lang={info.locale}", "translation",
                            locale=info.locale, target_id=translation.id)
         if item.date_gmt:
-            self._dates.add((info.locale, item.date_gmt.strftime("%Y/%m")))
+            self._dates.add((info.locale, item.date_gmt.strftime("%Y/%m/%d")))
 
     def _category_redirects(self, term: Term, category: Category) -> None:
         locale = self._term_locale(term)
@@ -762,11 +762,16 @@ class Importer:
             if self.report.language_urls == "?lang=":
                 self._redirect(f"/feed/?lang={locale}", "feed", locale=locale)
                 self._redirect(f"/?lang={locale}", "home", locale=locale)
-        for locale, month in sorted(self._dates):
-            year = month.split("/")[0]
+            # the home page itself, so its old pages (/page/2/) lead home too; an address
+            # without a language prefix belongs to the default language only
             for prefix in self._prefixes(locale):
-                self._redirect(f"{prefix}/{year}/", "home", locale=locale)
-                self._redirect(f"{prefix}/{month}/", "home", locale=locale)
+                if prefix or locale == self.default:
+                    self._redirect(f"{prefix}/", "home", locale=locale)
+        for locale, day in sorted(self._dates):
+            year, month, _ = day.split("/")
+            for prefix in self._prefixes(locale):
+                for archive in (year, f"{year}/{month}", day):
+                    self._redirect(f"{prefix}/{archive}/", "home", locale=locale)
 
     def _tally_groups(self) -> None:
         for key, members in self.scan.groups.items():
