@@ -29,6 +29,25 @@ def pytest_report_header(config):
     return lines
 
 
+FRESH_DATABASE_FIXTURES = {"app", "client", "runner", "auth", "staff", "stories"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Within each module, tests on the shared demo newsroom run before tests on a fresh app.
+
+    On PostgreSQL every fresh app empties the one shared database, which would wipe the
+    module's demo newsroom under the tests that come after it.
+    """
+    def fresh(item) -> bool:
+        return bool(FRESH_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+    order = {}
+    for index, item in enumerate(items):
+        order.setdefault(item.module.__name__ if item.module else "", index)
+    items.sort(key=lambda item: (order[item.module.__name__ if item.module else ""],
+                                 fresh(item)))
+
+
 def _config(instance: Path, database_url: str, **extra) -> dict:
     config = {
         "TESTING": True,

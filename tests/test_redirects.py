@@ -146,10 +146,17 @@ def test_nginx_map_export(imported, tmp_path):
     assert '"/?p=101" "/sq/a/tregu-i-tetoves";' in text
 
 
-def test_a_failing_lookup_never_takes_the_site_down(app):
-    with app.app_context():
-        db.session.execute(db.text("DROP TABLE old_url"))
-        db.session.commit()
+def test_a_failing_lookup_never_takes_the_site_down(app, monkeypatch):
+    # a broken table, as the database would report it (never dropped for real: on PostgreSQL
+    # the schema is shared by the whole run)
+    from sqlalchemy.exc import ProgrammingError
+
+    import bv.redirects as redirects
+
+    def broken(url):
+        raise ProgrammingError("SELECT ... FROM old_url", {}, Exception("no such table"))
+
+    monkeypatch.setattr(redirects, "lookup", broken)
     client = app.test_client()
     assert client.get("/sq/").status_code == 200
     assert client.get("/?p=101").status_code == 302  # the language choice, as without imports
