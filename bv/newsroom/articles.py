@@ -126,22 +126,10 @@ def _chosen_image(form) -> Image | None:
     """
     if not hasattr(form, "kept_image") or request.method != "POST" or "csrf_token" in form.errors:
         return None
-    upload = form.image.data
-    if upload and getattr(upload, "filename", ""):
-        try:
-            # one byte past the limit is enough to know it is too large
-            data = upload.read(max_image_bytes() + 1)
-        finally:
-            upload.close()
-        try:
-            image = store_image(data)
-        except ImageRejected as error:
-            form.image.errors.append(str(error.message))
-        else:
-            # an upload on its own, attached to nothing until the article is saved
-            db.session.commit()
-            form.kept_image.data = str(image.id)
-            return image
+    image = _stored_upload(form.image)
+    if image is not None:
+        form.kept_image.data = str(image.id)
+        return image
     if not form.kept_image.data:
         return None
     image = loaders.image_or_none(form.kept_image.data)
@@ -151,22 +139,33 @@ def _chosen_image(form) -> Image | None:
     return image
 
 
-def _store_picture(form) -> str | None:
-    """Store the form's picture for the text; its Markdown, or None (an error on the field)."""
-    upload = form.picture.data
+def _stored_upload(field):
+    """Store the file of an upload field at once; the Image, or None (with an error on the
+    field when the file was refused). Stored and committed before the form is judged, so a
+    preview, a refused field or a conflict keeps it: a browser cannot refill a file input."""
+    upload = field.data
     if not upload or not getattr(upload, "filename", ""):
         return None
     try:
+        # one byte past the limit is enough to know it is too large
         data = upload.read(max_image_bytes() + 1)
     finally:
         upload.close()
     try:
         image = store_image(data)
     except ImageRejected as error:
-        form.picture.errors.append(str(error.message))
+        field.errors.append(str(error.message))
         return None
-    # stored at once, like a lead image: the picture is kept even if this save is refused
+    # an upload on its own, attached to nothing until the article is saved
     db.session.commit()
+    return image
+
+
+def _store_picture(form) -> str | None:
+    """Store the form's picture for the text; its Markdown, or None (an error on the field)."""
+    image = _stored_upload(form.picture)
+    if image is None:
+        return None
     return picture_snippet(
         image, alt=form.picture_alt.data or "", caption=form.picture_caption.data or ""
     )
