@@ -35,6 +35,49 @@ def fake_translate(text: str, source: str, target: str) -> str:
     return "".join(pieces)
 
 
+# unreadable answers per protocol, by kind: (status, content type, body)
+MALFORMED: dict[str, dict[str, tuple[int, str, object]]] = {
+    "libretranslate": {
+        "not_json": (200, "text/html", "<html><body>Bad Gateway</body></html>"),
+        "wrong_shape": (200, "application/json", ["translated"]),
+        "wrong_types": (200, "application/json", {"translatedText": 42}),
+        "missing_field": (200, "application/json", {"detectedLanguage": "sq"}),
+    },
+    "mymemory": {
+        "not_json": (200, "text/html", "<html>maintenance</html>"),
+        "wrong_shape": (200, "application/json", [{"translatedText": "x"}]),
+        "wrong_types": (200, "application/json", {"responseData": {"translatedText": 42}}),
+        "missing_field": (200, "application/json", {"responseStatus": 200}),
+        "empty": (200, "application/json", {"responseData": {"translatedText": ""},
+                                            "matches": []}),
+    },
+    "google": {
+        "not_json": (200, "text/plain", "rate exceeded, come back later"),
+        "wrong_shape": (200, "application/json", {"sentences": [{"trans": "x"}]}),
+        "empty": (200, "text/html",
+                  '<html><body><div class="result-container"></div></body></html>'),
+    },
+    "microsoft": {
+        "not_json": (200, "text/html", "<html>proxy error</html>"),
+        "wrong_shape": (200, "application/json", {"translations": [{"text": "x"}]}),
+        "wrong_types": (200, "application/json", [{"translations": [{"text": 7}]}]),
+        "missing_field": (200, "application/json", [{"translations": []}]),
+        "empty": (200, "application/json", []),
+        "error_string": (404, "application/json", {"error": "Resource not found"}),
+    },
+    "deepl": {
+        "not_json": (200, "text/html", "<html>Service Unavailable</html>"),
+        "wrong_types": (200, "application/json", {"translations": [{"text": 7,
+                                                                    "billed_characters": 1}]}),
+        "missing_field": (200, "application/json", {"translations": [{"text": "x"}]}),
+        "empty": (200, "application/json", {"translations": []}),
+        "wrong_shape": (200, "application/json", {"translations": {"text": "x"}}),
+    },
+}
+# DeepL's language table: no tag handling for these, and the API refuses a request that asks
+TEXT_ONLY_DEEPL = {"sq", "mk"}
+
+
 def _lang(code: str) -> str:
     return (code or "").split("-")[0].lower()
 
@@ -74,6 +117,10 @@ class FakeTranslationServer:
         self.placeholders: str | None = None  # "drop", "duplicate" or None
         self.merge_paragraphs = False  # answer packed HTML without the <p data-k> wrappers
         self.reject_pairs: set[tuple[str, str]] = set()
+        self.retry_after: str | None = None  # Retry-After header sent with 429 and 503
+        self.malformed: str | None = None  # a key of MALFORMED[protocol]: unreadable answers
+        # DeepL languages that refuse tag_handling (empty: a DeepL that takes tags everywhere)
+        self.deepl_text_only: set[str] = set(TEXT_ONLY_DEEPL)
 
     def fail_next(self, status: int, times: int = 1) -> None:
         """Answer `status` for the next `times` requests, then behave."""
@@ -203,12 +250,23 @@ class _Handler(BaseHTTPRequestHandler):
         )
         try:
             self.send_response(status)
+            if status in (429, 503) and self.server_fake.retry_after is not None:
+                self.send_header("Retry-After", self.server_fake.retry_after)
             self.send_header("Content-Type", content_type + "; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test)
+
+    def _send_malformed(self, protocol: str) -> bool:
+        """Send the configured unreadable answer for this protocol, if there is one."""
+        kind = self.server_fake.malformed
+        if kind is None:
+            return False
+        status, content_type, body = MALFORMED[protocol][kind]
+        self._send(status, body, content_type)
+        return True
 
     # ---- protocols
 
@@ -229,6 +287,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(status, {"responseData": {"translatedText": message},
                                     "responseStatus": status})
                 return
+            if self._send_malformed("mymemory"):
+                return
             self._send(200, {"responseData": {"translatedText": out[0], "match": 1},
                              "responseStatus": 200, "matches": []})
         elif path == "/m":  # Google's web endpoint
@@ -236,6 +296,8 @@ class _Handler(BaseHTTPRequestHandler):
                                                params.get("tl", ""), [params.get("q", "")], True)
             if status != 200:
                 self._send(status, f"<html><body>{message}</body></html>", "text/html")
+                return
+            if self._send_malformed("google"):
                 return
             page = ("<html><body><div class=\"result-container\">"
                     f"{html.escape(out[0], quote=False)}</div></body></html>")
@@ -257,6 +319,8 @@ class _Handler(BaseHTTPRequestHandler):
             if status != 200:
                 self._send(status, {"error": message})
                 return
+            if self._send_malformed("libretranslate"):
+                return
             self._send(200, {"translatedText": out if isinstance(q, list) else out[0]})
         elif path == "/v2/translate":  # DeepL
             auth = self.headers.get("Authorization", "")
@@ -265,10 +329,20 @@ class _Handler(BaseHTTPRequestHandler):
             if target.upper() in ("EN", "PT"):
                 self._send(400, {"message": "Value for 'target_lang' not supported."})
                 return
-            status, message, out = fake.decide("deepl", params.get("source_lang", ""), target,
+            source = params.get("source_lang", "")
+            if "tag_handling" in params and {_lang(source), _lang(target)} & fake.deepl_text_only:
+                # what DeepL answers for a text-only language asked to handle tags
+                fake.decide("deepl-refused", source, target, list(params.get("text", [])), key_ok)
+                fake.seen[-1].status = 400
+                self._send(400, {"message": "Value for 'tag_handling' not supported for "
+                                            f"language pair {source.upper()}-{target.upper()}."})
+                return
+            status, message, out = fake.decide("deepl", source, target,
                                                list(params.get("text", [])), key_ok)
             if status != 200:
                 self._send(status, {"message": message})
+                return
+            if self._send_malformed("deepl"):
                 return
             self._send(200, {"translations": [
                 {"detected_source_language": params.get("source_lang", "").upper(), "text": o,
@@ -282,6 +356,8 @@ class _Handler(BaseHTTPRequestHandler):
                                                [i.get("Text", "") for i in items], key_ok)
             if status != 200:
                 self._send(status, {"error": {"code": status * 1000, "message": message}})
+                return
+            if self._send_malformed("microsoft"):
                 return
             self._send(200, [{"translations": [{"text": o, "to": params.get("to")}]}
                              for o in out])

@@ -54,13 +54,14 @@ class Provider:
     """One machine-translation service.
 
     `translate(segments, source, target)` returns as many strings as it gets, in order. Segments
-    are in the provider's `markup` ("text" or "html", see placeholders.py). As many segments as
+    are in `markup_for(source, target)` ("text" or "html", see placeholders.py). As many segments as
     fit go into one request; the answer is split back and checked, and if the split fails the
     batch is halved and sent again.
     """
 
     name: ClassVar[str]
     label: ClassVar[str]
+    # the markup for pairs whose languages all take it; see markup_for
     markup: ClassVar[str] = TEXT
     # True: the API takes a list of texts per request (DeepL, Microsoft); False: we pack
     native_batch: ClassVar[bool] = False
@@ -80,49 +81,63 @@ class Provider:
         """Whether this provider translates the pair directly."""
         return source != target and source in self.languages and target in self.languages
 
+    def markup_for(self, source: str, target: str) -> str:
+        """The markup this provider takes for a pair ("text" or "html")."""
+        return self.markup
+
+    def route_markup(self, route: Sequence[str]) -> str:
+        """The markup for a whole route (a pivot too): text unless every leg takes HTML."""
+        legs = zip(route[:-1], route[1:], strict=True)
+        return HTML if all(self.markup_for(s, t) == HTML for s, t in legs) else TEXT
+
     def size(self, text: str) -> int:
         """The size of one request's text in the unit of `max_size` (characters by default)."""
         return len(text)
 
-    def _request(self, texts: list[str], source: str, target: str) -> list[str]:
+    def _request(self, texts: list[str], source: str, target: str,
+                 markup: str | None = None) -> list[str]:
         """One HTTP request: a list of one packed text, or up to max_items for native batches."""
         raise NotImplementedError
 
     # --- the shared machinery
 
-    def translate(self, segments: Sequence[str], source: str, target: str) -> list[str]:
-        """Translate segments (same length, same order) in as few requests as fit."""
+    def translate(self, segments: Sequence[str], source: str, target: str,
+                  markup: str | None = None) -> list[str]:
+        """Translate segments (same length, same order) in as few requests as fit; `markup`
+        defaults to markup_for(source, target)."""
         out: list[str | None] = [None] * len(segments)
         # called on its own (not inside a chain run), it still gets MT_TIMEOUT
         run = transport.http_run(self.settings.timeout) if transport.active() is None else None
         with run or nullcontext():
-            for indexes, texts in self.iter_translate(segments, source, target):
+            for indexes, texts in self.iter_translate(segments, source, target, markup):
                 for i, text in zip(indexes, texts, strict=True):
                     out[i] = text
         return [t if t is not None else "" for t in out]
 
-    def iter_translate(self, segments: Sequence[str], source: str, target: str
-                       ) -> Iterator[tuple[list[int], list[str]]]:
+    def iter_translate(self, segments: Sequence[str], source: str, target: str,
+                       markup: str | None = None) -> Iterator[tuple[list[int], list[str]]]:
         """Yield (indexes, translations) after each request, so callers keep partial progress."""
+        markup = markup or self.markup_for(source, target)
         items = [(i, s) for i, s in enumerate(segments) if s.strip()]
         blank = [i for i, s in enumerate(segments) if not s.strip()]
         if blank:
             yield blank, [segments[i] for i in blank]
-        for batch in self._batches(items):
-            yield from self._run(batch, source, target)
+        for batch in self._batches(items, markup):
+            yield from self._run(batch, source, target, markup)
 
-    def _fits(self, batch: list[tuple[int, str]]) -> bool:
+    def _fits(self, batch: list[tuple[int, str]], markup: str) -> bool:
         """Whether a batch goes into one request (size, and item count for native lists)."""
         if self.native_batch:
             return (len(batch) <= self.max_items
                     and sum(self.size(t) for _, t in batch) <= self.max_size)
-        return self.size(self._pack(batch)) <= self.max_size
+        return self.size(self._pack(batch, markup)) <= self.max_size
 
-    def _batches(self, items: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    def _batches(self, items: list[tuple[int, str]], markup: str
+                 ) -> Iterator[list[tuple[int, str]]]:
         """Greedy packing in order; a segment too big on its own goes alone (and gets split)."""
         current: list[tuple[int, str]] = []
         for item in items:
-            if current and self._fits([*current, item]):
+            if current and self._fits([*current, item], markup):
                 current.append(item)
                 continue
             if current:
@@ -131,43 +146,43 @@ class Provider:
         if current:
             yield current
 
-    def _run(self, batch: list[tuple[int, str]], source: str, target: str
+    def _run(self, batch: list[tuple[int, str]], source: str, target: str, markup: str
              ) -> Iterator[tuple[list[int], list[str]]]:
         """Send one batch; halve it and send again while its answer does not split."""
         indexes = [i for i, _ in batch]
         if len(batch) == 1:
             index, text = batch[0]
-            if not self._fits(batch):
-                yield [index], [self._translate_long(text, source, target)]
+            if not self._fits(batch, markup):
+                yield [index], [self._translate_long(text, source, target, markup)]
                 return
-            yield [index], self._send([text], source, target)
+            yield [index], self._send([text], source, target, markup)
             return
         if self.native_batch:
             texts = [t for _, t in batch]
             try:
-                yield indexes, self._send(texts, source, target)
+                yield indexes, self._send(texts, source, target, markup)
                 return
             except MTBadResponse as exc:
                 log.info("%s: batch of %d came back unusable, halving: %s",
                          self.name, len(batch), exc)
         else:
-            answer = self._send([self._pack(batch)], source, target)[0]
-            parts = self._unpack(answer, batch)
+            answer = self._send([self._pack(batch, markup)], source, target, markup)[0]
+            parts = self._unpack(answer, batch, markup)
             if parts is not None:
                 yield indexes, parts
                 return
             log.info("%s: could not split a batch of %d, halving", self.name, len(batch))
         middle = len(batch) // 2
-        yield from self._run(batch[:middle], source, target)
-        yield from self._run(batch[middle:], source, target)
+        yield from self._run(batch[:middle], source, target, markup)
+        yield from self._run(batch[middle:], source, target, markup)
 
-    def _translate_long(self, text: str, source: str, target: str) -> str:
+    def _translate_long(self, text: str, source: str, target: str, markup: str) -> str:
         """A segment over the request limit: translate it sentence by sentence."""
         sentences = [s for s in _SENTENCE_END.split(text) if s]
         if len(sentences) < 2:
             raise MTTextTooLong(self.label, self.max_size, provider=self.name,
                                 detail=f"{self.size(text)} > {self.max_size}")
-        pieces = self.translate(sentences, source, target)
+        pieces = self.translate(sentences, source, target, markup)
         return " ".join(p.strip() for p in pieces)
 
     # packing: text providers put a numbered placeholder before each segment, one per line;
@@ -178,19 +193,20 @@ class Provider:
         highest = max((max(token_ids(t, TEXT), default=0) for _, t in batch), default=0)
         return [highest + 1 + n for n in range(len(batch))]
 
-    def _pack(self, batch: list[tuple[int, str]]) -> str:
+    def _pack(self, batch: list[tuple[int, str]], markup: str) -> str:
         """One request's text for a batch (a lone segment goes as it is)."""
         if len(batch) == 1:
             return batch[0][1]
-        if self.markup == HTML:
+        if markup == HTML:
             return "\n".join(f'<p data-k="{n}">{t}</p>' for n, (_, t) in enumerate(batch))
         marks = self._boundaries(batch)
         return "\n".join(f"{render_token(m, TEXT)} {t}" for m, (_, t) in zip(marks, batch,
                                                                            strict=True))
 
-    def _unpack(self, answer: str, batch: list[tuple[int, str]]) -> list[str] | None:
+    def _unpack(self, answer: str, batch: list[tuple[int, str]], markup: str
+                ) -> list[str] | None:
         """Split a packed answer back into segments; None when it does not split cleanly."""
-        if self.markup == HTML:
+        if markup == HTML:
             found = list(_HTML_ITEM.finditer(answer))
             keys = [int(m.group(1)) for m in found]
             leftover = _HTML_ITEM.sub("", answer).strip()
@@ -205,8 +221,10 @@ class Provider:
         ends = [m.start() for m in hits[1:]] + [len(answer)]
         return [answer[m.end():end].strip() for m, end in zip(hits, ends, strict=True)]
 
-    def _send(self, texts: list[str], source: str, target: str) -> list[str]:
-        """One request, retried with exponential back-off on 429, 5xx, timeouts and network errors."""
+    def _send(self, texts: list[str], source: str, target: str, markup: str) -> list[str]:
+        """One request, retried with exponential back-off on 429, 5xx, timeouts and network errors;
+        a 429 or 503 that says how long to wait (Retry-After) is waited out, within the run's
+        budget, and one that asks for more than is left goes to the next provider."""
         characters = sum(len(t) for t in texts)
         attempt = 0
         while True:
@@ -214,13 +232,20 @@ class Provider:
                 raise TranslationCancelled()
             self.usage.record(self.name, characters)
             try:
-                out = self._request(texts, source, target)
-                if len(out) != len(texts):
+                out = self._request(texts, source, target, markup)
+                if (not isinstance(out, list) or len(out) != len(texts)
+                        or not all(isinstance(t, str) for t in out)):
                     raise MTBadResponse(self.label, provider=self.name,
-                                        detail=f"{len(out)} answers for {len(texts)} texts")
+                                        detail=f"{out!r:.200} for {len(texts)} texts")
+                if any(t.strip() and not o.strip() for t, o in zip(texts, out, strict=True)):
+                    raise MTBadResponse(self.label, provider=self.name,
+                                        detail="an empty answer for a text")
                 return out
             except MTError as exc:
                 error = exc
+            except requests.exceptions.InvalidJSONError as exc:
+                # a 200 that is not the JSON the client expects: an answer, not a network fault
+                error = MTBadResponse(self.label, provider=self.name, detail=str(exc))
             except requests.exceptions.Timeout as exc:
                 error = MTTimeout(self.label, self.settings.timeout, provider=self.name,
                                   detail=str(exc))
@@ -228,7 +253,17 @@ class Provider:
                 error = MTNetworkError(self.label, provider=self.name, detail=str(exc))
             if not error.retryable or attempt >= self.settings.retries:
                 raise error
-            delay = self.settings.backoff(attempt)
+            state = transport.current()
+            asked = state.last_retry_after if error.status in (429, 503) else None
+            if asked is not None:
+                if state.waited + asked > self.settings.wait_budget:
+                    log.info("%s: asked to wait %.0fs, more than the run has left", self.name,
+                             asked)
+                    raise error
+                state.waited += asked
+                delay = asked
+            else:
+                delay = self.settings.backoff(attempt)
             log.info("%s: %s; retry %d in %.2fs", self.name, error.code, attempt + 1, delay)
             time.sleep(delay)
             attempt += 1

@@ -201,15 +201,17 @@ def _attempt(provider: Provider, route: list[str], pending: list[int],
              failures: dict[int, MTResult], finish: Callable[[list[int]], None]) -> None:
     """Send the pending segments through one provider, leg by leg; keep what comes back."""
     name = f"{provider.name}:{'>'.join(route)}"
-    texts = [protected[i].render(provider.markup) for i in pending]
+    # one markup for the whole route: a leg whose languages take no tags means plain text
+    markup = provider.route_markup(route)
+    texts = [protected[i].render(markup) for i in pending]
     for leg_source, leg_target in zip(route[:-2], route[1:-1], strict=True):
-        texts = provider.translate(texts, leg_source, leg_target)
-    for indexes, answers in provider.iter_translate(texts, route[-2], route[-1]):
+        texts = provider.translate(texts, leg_source, leg_target, markup)
+    for indexes, answers in provider.iter_translate(texts, route[-2], route[-1], markup):
         finished = []
         for j, answer in zip(indexes, answers, strict=True):
             i = pending[j]
             try:
-                text = protected[i].restore(answer, provider.markup)
+                text = protected[i].restore(answer, markup)
             except PlaceholderError as exc:
                 exc.provider = provider.name
                 log.warning("placeholder error from %s: %s", name, exc.log_text())

@@ -65,7 +65,7 @@ class Google(_DeepTranslatorProvider):
     # deep-translator refuses 5,000 characters and more
     max_size = 4999
 
-    def _request(self, texts, source, target):
+    def _request(self, texts, source, target, markup=None):
         client = GoogleTranslator(source=source, target=target)
         url = self.settings.get("GOOGLE_TRANSLATE_URL")
         if url:
@@ -77,7 +77,11 @@ class Google(_DeepTranslatorProvider):
         except Exception as exc:  # deep-translator and BeautifulSoup errors
             raise self._map(exc, source, target) from exc
         # it answers None when Google echoes a text without letters
-        return [texts[0].strip() if answer is None else answer]
+        if answer is None:
+            return [texts[0].strip()]
+        if not isinstance(answer, str):
+            raise MTBadResponse(self.label, provider=self.name, detail=repr(answer)[:200])
+        return [answer]
 
 
 MYMEMORY_URL = "https://api.mymemory.translated.net/get"
@@ -102,7 +106,7 @@ class MyMemory(_DeepTranslatorProvider):
     def size(self, text: str) -> int:
         return len(text.encode("utf-8"))
 
-    def _request(self, texts, source, target):
+    def _request(self, texts, source, target, markup=None):
         email = self.settings.get("MYMEMORY_EMAIL")
         client = MyMemoryTranslator(source=self.codes[source], target=self.codes[target],
                                     **({"email": email} if email else {}))
@@ -136,10 +140,10 @@ class _MicrosoftClient(MicrosoftTranslator):
         # the parent fetches the list from Microsoft in __init__; ours are known to be supported
         return {"albanian": "sq", "macedonian": "mk", "english": "en"}
 
-    def post_many(self, texts: list[str]) -> requests.Response:
+    def post_many(self, texts: list[str], text_type: str = "html") -> requests.Response:
         """One request with many texts (the API takes up to 1,000)."""
         params = dict(self._url_params, **{"from": self._source, "to": self._target,
-                                           "textType": "html"})
+                                           "textType": text_type})
         return dt_microsoft.requests.post(self._base_url, params=params, headers=self.headers,
                                           json=[{"Text": t} for t in texts],
                                           proxies=self.proxies)
@@ -161,21 +165,26 @@ class Microsoft(Provider):
         if not self.key:
             raise MTNotConfigured(self.label, "BV_MICROSOFT_API_KEY", provider=self.name)
 
-    def _request(self, texts, source, target):
+    def _request(self, texts, source, target, markup=None):
+        markup = markup or self.markup_for(source, target)
         client = _MicrosoftClient(source=source, target=target, api_key=self.key,
                                   region=self.settings.get("MICROSOFT_REGION"))
         url = self.settings.get("MICROSOFT_URL")
         if url:
             client._base_url = url
-        response = client.post_many(texts)
+        response = client.post_many(texts, "html" if markup == HTML else "plain")
         try:
             body = response.json()
         except ValueError:
             body = None
         if response.status_code >= 400 or not isinstance(body, list):
-            error = (body or {}).get("error", {}) if isinstance(body, dict) else {}
-            code = int(error.get("code", 0) or 0)
-            message = str(error.get("message", response.text[:200]))
+            # {"error": {"code": 400035, "message": ...}}, or whatever a proxy put there
+            error = body.get("error") if isinstance(body, dict) else None
+            if not isinstance(error, dict):
+                error = {"message": error} if isinstance(error, str) else {}
+            code = error.get("code")
+            code = int(code) if isinstance(code, int | str) and str(code).isdigit() else 0
+            message = str(error.get("message") or response.text[:200])
             if code in (400035, 400036):
                 raise MTUnsupportedLanguage(self.label, source, target, provider=self.name,
                                             status=response.status_code, detail=message)
@@ -185,7 +194,7 @@ class Microsoft(Provider):
             raise self.status_error(response.status_code or None, message, source=source,
                                     target=target)
         try:
-            return [item["translations"][0]["text"] for item in body]
+            return [_text(item["translations"][0]["text"]) for item in body]
         except (KeyError, IndexError, TypeError) as exc:
             raise MTBadResponse(self.label, provider=self.name, detail=str(exc)) from exc
 
@@ -201,9 +210,10 @@ class _LibreClient(LibreTranslator):
         self._source, self._target = source, target
         self._send_key = bool(api_key)
 
-    def post_html(self, text: str) -> requests.Response:
+    def post_html(self, text: str, text_format: str = "html") -> requests.Response:
         """POST /translate with format=html, as a form body (no URL length limit to hit)."""
-        data = {"q": text, "source": self._source, "target": self._target, "format": "html"}
+        data = {"q": text, "source": self._source, "target": self._target,
+                "format": text_format}
         if self._send_key:
             data["api_key"] = self.api_key
         return dt_libre.requests.post(self._base_url + "translate", data=data)
@@ -223,10 +233,11 @@ class LibreTranslate(Provider):
             raise MTNotConfigured(self.label, "BV_LIBRETRANSLATE_URL", provider=self.name)
         self.max_size = int(settings.get("LIBRETRANSLATE_MAX_CHARS", 5000))
 
-    def _request(self, texts, source, target):
+    def _request(self, texts, source, target, markup=None):
+        markup = markup or self.markup_for(source, target)
         client = _LibreClient(source, target, url=str(self.url),
                               api_key=self.settings.get("LIBRETRANSLATE_API_KEY"))
-        response = client.post_html(texts[0])
+        response = client.post_html(texts[0], "html" if markup == HTML else "text")
         try:
             body = response.json()
         except ValueError:
@@ -252,6 +263,9 @@ class DeepL(Provider):
     max_items = 50
     max_size = 128 * 1024 - 2048
     codes = {"sq": "SQ", "mk": "MK", "en": "EN"}
+    # DeepL's language table: text only for these (no tag_handling, no glossaries); it answers
+    # a request with tag_handling in them with HTTP 400
+    text_only = frozenset({"sq", "mk"})
 
     def __init__(self, settings, *args, **kwargs):
         super().__init__(settings, *args, **kwargs)
@@ -259,11 +273,15 @@ class DeepL(Provider):
         if not self.key:
             raise MTNotConfigured(self.label, "BV_DEEPL_API_KEY", provider=self.name)
 
+    def markup_for(self, source: str, target: str) -> str:
+        return TEXT if {source, target} & self.text_only else HTML
+
     def size(self, text: str) -> int:
         # requests sends JSON with ASCII escapes: a Cyrillic letter costs six bytes
         return len(json.dumps(text)) + 2
 
-    def _request(self, texts, source, target):
+    def _request(self, texts, source, target, markup=None):
+        markup = markup or self.markup_for(source, target)
         translator = deepl.Translator(str(self.key), server_url=self.settings.get("DEEPL_SERVER_URL"),
                                       send_platform_info=False)
         translator._client.close()
@@ -271,9 +289,11 @@ class DeepL(Provider):
         target_code = (str(self.settings.get("DEEPL_ENGLISH", "EN-GB")).upper()
                        if target == "en" else self.codes[target])
         kw = {"provider": self.name}
+        options = {"tag_handling": "xml"} if markup == HTML else {}
         try:
             results = translator.translate_text(texts, source_lang=self.codes[source],
-                                                target_lang=target_code, tag_handling="xml")
+                                                target_lang=target_code, **options)
+            return [_text(r.text) for r in results]
         except deepl.AuthorizationException as exc:
             raise MTAuthError(self.label, status=exc.http_status_code, detail=str(exc), **kw) from exc
         except deepl.QuotaExceededException as exc:
@@ -288,9 +308,19 @@ class DeepL(Provider):
         except deepl.DeepLException as exc:
             raise self.status_error(exc.http_status_code, str(exc), source=source,
                                     target=target) from exc
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError) as exc:
+            # the client read a reply that lacks or mistypes a field it relies on
+            raise MTBadResponse(self.label, detail=f"{type(exc).__name__}: {exc}",
+                                **kw) from exc
         finally:
             translator.close()
-        return [r.text for r in results]
+
+
+def _text(value) -> str:
+    """A translation from a parsed answer, which must be a string."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
 
 
 PROVIDERS: dict[str, type[Provider]] = {

@@ -19,6 +19,9 @@ DEFAULTS: dict[str, object] = {
     # back-off before retry n is MT_BACKOFF * 2**n seconds, at most MT_BACKOFF_MAX
     "MT_BACKOFF": 0.5,
     "MT_BACKOFF_MAX": 8.0,
+    # seconds one run may spend waiting as 429/503 answers ask (Retry-After); a provider that
+    # asks for longer is left for the next one. Never more than half of MT_JOB_STALE_MINUTES.
+    "MT_WAIT_BUDGET": 120.0,
     # the language to pivot through when no provider supports a pair; empty disables pivoting
     "MT_PIVOT_LOCALE": "en",
     "GOOGLE_TRANSLATE_URL": None,  # deep-translator's default
@@ -68,6 +71,11 @@ class Settings:
         """Seconds to wait before retry number `attempt` (0-based)."""
         base = float(self.get("MT_BACKOFF"))
         return min(base * (2**attempt), float(self.get("MT_BACKOFF_MAX")))
+
+    @property
+    def wait_budget(self) -> float:
+        """Seconds a run may wait on Retry-After answers, below the stale-job limit."""
+        return max(0.0, min(float(self.get("MT_WAIT_BUDGET")), self.job_stale_minutes * 30))
 
     @property
     def job_stale_minutes(self) -> float:

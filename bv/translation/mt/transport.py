@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import requests
 from deep_translator import google, libre, microsoft, mymemory
@@ -33,6 +35,33 @@ class CallState:
     session: requests.Session | None = None
     last_status: int | None = None
     last_text: str = field(default="", repr=False)
+    # seconds the last 429/503 answer asked us to wait (its Retry-After), if it said
+    last_retry_after: float | None = None
+    # seconds this run has already spent waiting on Retry-After answers
+    waited: float = 0.0
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds from a Retry-After header: delay-seconds or an HTTP date; None if unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def note_answer(state: CallState, status: int | None, headers) -> None:
+    """Remember an answer's status and, on 429 or 503, how long it asked us to wait."""
+    state.last_status = status
+    state.last_retry_after = (parse_retry_after(headers.get("Retry-After"))
+                              if status in (429, 503) and headers is not None else None)
 
 
 _state: ContextVar[CallState | None] = ContextVar("bv_mt_call_state", default=None)
@@ -73,9 +102,9 @@ class RequestsWithTimeout:
         kwargs.setdefault("timeout", state.timeout if state else DEFAULT_TIMEOUT)
         if state is None:
             return requests.request(method, url, **kwargs)
-        state.last_status = None
+        state.last_status = state.last_retry_after = None
         response = state.session.request(method, url, **kwargs)
-        state.last_status = response.status_code
+        note_answer(state, response.status_code, response.headers)
         state.last_text = response.text[:500] if response.status_code >= 400 else ""
         return response
 
@@ -107,7 +136,11 @@ class SingleAttemptHttpClient(deepl_http.HttpClient):
 
     def request_with_backoff(self, method, url, data, json, headers, stream=False, **kwargs):
         state = current()
+        state.last_status = state.last_retry_after = None
         request = self._prepare_request(method, url, data, json, headers, **kwargs)
+        # the client keeps only status and body; a hook sees the headers (Retry-After)
+        request.register_hook("response",
+                              lambda r, *a, **k: note_answer(state, r.status_code, r.headers))
         status, content = self._internal_request(request, stream=stream, timeout=state.timeout)
         state.last_status = status
         return status, content
