@@ -33,7 +33,7 @@ def _fetch(client, url):
 
 
 def _article_links(html: str, lang: str) -> list[str]:
-    return re.findall(rf'<h3><a href="(/{lang}/a/[^"]+)">', html)
+    return re.findall(rf'<h[23]><a href="(/{lang}/a/[^"]+)">', html)
 
 
 # --- slugs -------------------------------------------------------------------------------------

@@ -110,9 +110,9 @@ def test_public_pages_and_the_newsroom_editor_keep_the_policy(live_server, watch
         page.goto(live_server + path)
         page.wait_for_load_state("networkidle")
         seen[path] = violations(page)
-    # the article page's JSON-LD is a data block: present, parsed, and not blocked
+    # the article page's JSON-LD blocks (the article, its breadcrumbs) are data: present, not blocked
     page.goto(f"{live_server}/{source.locale}/a/{source.slug}")
-    assert page.locator("script[type='application/ld+json']").count() == 1
+    assert page.locator("script[type='application/ld+json']").count() == 2
     sign_in(page, live_server, demo_app)
     for path in staff:
         page.goto(live_server + path)

@@ -372,7 +372,7 @@ def test_news_sitemap_titles_hold_no_markup(client, hostile_story):
 
 def test_json_ld_holds_no_markup(client, hostile_story):
     page = client.get(f"/sq/a/{hostile_story}").get_data(as_text=True)
-    (data,) = parse_page(page).jsonld
+    (data,) = [x for x in parse_page(page).jsonld if x["@type"] == "NewsArticle"]
     assert data["headline"] == "Budget vote"
     assert data["description"] == "Council & mayor agree"
     assert data["author"]["name"] == "Ana"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bv.articles.models import ArticleTranslation
 from bv.database import utcnow
 from bv.extensions import db
-from bv.i18n import LOCALES, OG_LOCALES
+from bv.i18n import LOCALES, NATIVE_NAMES, OG_LOCALES
 from tests.helpers import parse_page
 
 BASE = "https://news.example"
@@ -64,7 +64,7 @@ def test_open_graph_and_json_ld(demo_app, demo_client):
         assert sorted(page.meta_values("og:locale:alternate")) == sorted(
             OG_LOCALES[c] for c in siblings
         )
-        (data,) = page.jsonld
+        (data,) = [x for x in page.jsonld if x["@type"] != "BreadcrumbList"]
         assert data["@type"] == "NewsArticle"
         assert data["inLanguage"] == locale
         if locale == source:
@@ -89,7 +89,8 @@ def test_rss_feed_per_language(demo_app, demo_client, lang):
     }
     assert set(links) == expected
     html = demo_client.get(f"/{lang}/").get_data(as_text=True)
-    assert f'type="application/rss+xml" hreflang="{lang}"' in html
+    # a feed is not a language alternate of the page: no hreflang on it
+    assert f'type="application/rss+xml" title="BalkanView ({NATIVE_NAMES[lang]})" href="/{lang}/feed.xml"' in html
 
 
 def test_sitemap_lists_alternates(demo_app, demo_client):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime
@@ -95,9 +95,22 @@ def format_calendar_day(value: date | str | None) -> str:
     return format_date(value, "d MMMM y")
 
 
+def iso_datetime(value: datetime | None) -> str:
+    """A machine-readable instant for <time datetime> and JSON-LD, to the second, in UTC.
+
+    HTML allows at most three digits of a second; isoformat() writes six.
+    """
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # stored naive values are UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
 def init_app(app: Flask) -> None:
     """Register template helpers."""
     app.jinja_env.filters["longdate"] = format_date_long
+    app.jinja_env.filters["isodatetime"] = iso_datetime
     app.jinja_env.filters["daydate"] = format_date_day
     app.jinja_env.filters["calendarday"] = format_calendar_day
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from bv.config import PROJECT_ROOT
 
@@ -23,6 +24,14 @@ SAME_ALLOWED = {"BalkanView", "RSS", "%(name)s", "{{ name }}", "SQ", "MK", "EN",
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif]|\{\w*\}")
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
+# who answers for each catalog: written into its header on every update, so that gettext's
+# template defaults ("FULL NAME <EMAIL@ADDRESS>") never come back and `msgfmt -c` stays quiet
+NEWSROOM_ADDRESS = "newsroom@balkanview.example"
+CATALOG_TEAMS = {
+    "sq": f"BalkanView Albanian desk <{NEWSROOM_ADDRESS}>",
+    "mk": f"BalkanView Macedonian desk <{NEWSROOM_ADDRESS}>",
+}
+
 
 def _pybabel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])
@@ -34,6 +43,7 @@ def extract(output: Path = POT_FILE) -> None:
     _pybabel(
         "extract", "-F", str(BABEL_CFG), *keyword_args, "--no-location", "--sort-output",
         "--project", "bv", "--copyright-holder", "BalkanView",
+        "--msgid-bugs-address", NEWSROOM_ADDRESS,
         "-o", str(output), str(PROJECT_ROOT),
     )
 
@@ -42,6 +52,24 @@ def update() -> None:
     """Merge the template into every catalog."""
     _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
              "--ignore-obsolete")
+    for locale in REQUIRED:
+        po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            set_header(po, locale)
+
+
+def set_header(path: Path, locale: str, now: datetime | None = None) -> None:
+    """Put the desk and the revision date in a catalog's header, in place of gettext's defaults."""
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=locale)
+    team = CATALOG_TEAMS.get(locale, f"BalkanView {locale} desk <{NEWSROOM_ADDRESS}>")
+    catalog.last_translator = team
+    catalog.language_team = team
+    catalog.msgid_bugs_address = NEWSROOM_ADDRESS
+    catalog.revision_date = now or datetime.now(UTC)
+    catalog.header_comment = catalog.header_comment.replace("FIRST AUTHOR <EMAIL@ADDRESS>", team)
+    with path.open("wb") as f:
+        write_po(f, catalog, ignore_obsolete=True)
 
 
 def compile_catalogs() -> None:

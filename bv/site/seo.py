@@ -1,4 +1,4 @@
-"""What search engines and feed readers read: RSS, sitemaps, robots.txt, health."""
+"""What search engines, feed readers and browsers read: RSS, sitemaps, robots.txt, icons, health."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ from datetime import timedelta
 from html import escape
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, abort, current_app, g, render_template
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import text
 
@@ -183,6 +192,48 @@ def robots():
         f"Sitemap: {base}/news-sitemap.xml",
     ]
     return Response("\n".join(lines) + "\n", mimetype="text/plain")
+
+
+# the browser asks for /favicon.ico on every page whatever the page links to
+@bp.get("/favicon.ico")
+def favicon():
+    """The site icon at the address browsers ask for."""
+    return send_from_directory(
+        current_app.static_folder, "icons/favicon.ico", mimetype="image/vnd.microsoft.icon",
+        max_age=86400,
+    )
+
+
+MANIFEST_ICONS = (
+    ("icons/icon-192.png", "192x192", "any"),
+    ("icons/icon-512.png", "512x512", "any"),
+    ("icons/icon-maskable-512.png", "512x512", "maskable"),
+)
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web-app manifest: the name and the icons a phone shows for a saved site."""
+    name = current_app.config["SITE_NAME"]
+    data = {
+        "name": name,
+        "short_name": name,
+        "start_url": "/",
+        "scope": "/",
+        "display": "browser",
+        "background_color": "#ffffff",
+        "theme_color": "#1b1f23",
+        "icons": [
+            {"src": url_for("static", filename=src), "sizes": sizes, "type": "image/png",
+             "purpose": purpose}
+            for src, sizes, purpose in MANIFEST_ICONS
+        ],
+    }
+    response = current_app.response_class(
+        current_app.json.dumps(data), mimetype="application/manifest+json"
+    )
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.get("/healthz")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask_babel import format_decimal
+from flask_babel import gettext as _
 
 from bv.articles.slugs import byline_slug
 from bv.database import utcnow
-from bv.i18n import LOCALES
+from bv.i18n import LOCALES, iso_datetime
 from bv.media import image_src
 from bv.site.urls import absolute_url, article_url
 from bv.text import plain_text
@@ -36,13 +37,14 @@ def news_article_jsonld(translation, versions: dict) -> dict:
         "@context": "https://schema.org",
         **_work(translation),
         "description": plain_text(translation.live_lede),
-        "datePublished": translation.published_at.isoformat(),
-        "dateModified": translation.updated_at.isoformat(),
+        "datePublished": iso_datetime(translation.published_at),
+        "dateModified": iso_datetime(translation.updated_at),
         "mainEntityOfPage": article_url(translation, absolute=True),
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": current_app.config["SITE_NAME"],
             "url": base + "/",
+            "logo": {"@type": "ImageObject", "url": site_image_url(), "width": 512, "height": 512},
         },
     }
     if article.byline:
@@ -53,8 +55,10 @@ def news_article_jsonld(translation, versions: dict) -> dict:
                 "site.author", lang_code=translation.locale, slug=byline_slug(article.byline)
             ),
         }
-    if article.lead_image:
-        data["image"] = base + image_src(article.lead_image, 1600)
+    # search engines want an image on every article: the site's own when there is no lead image
+    data["image"] = (
+        base + image_src(article.lead_image, 1600) if article.lead_image else site_image_url()
+    )
     source = versions.get(article.source_locale)
     if translation.locale == article.source_locale:
         others = [_work(versions[c]) for c in LOCALES if c in versions and c != translation.locale]
@@ -63,6 +67,31 @@ def news_article_jsonld(translation, versions: dict) -> dict:
     elif source is not None:
         data["translationOfWork"] = _work(source)
     return data
+
+
+def site_image_url() -> str:
+    """The site's own picture (its icon), absolute, for structured data without a lead image."""
+    base = current_app.config["SITE_URL"].rstrip("/")
+    return base + url_for("static", filename="icons/icon-512.png")
+
+
+def breadcrumbs_jsonld(translation) -> dict:
+    """schema.org BreadcrumbList with the same steps as the article page's visible breadcrumbs."""
+    lang = translation.locale
+    category = translation.article.category
+    name = category.name_in(lang) if category else None
+    steps = [(str(_("Home")), absolute_url("site.home", lang_code=lang))]
+    if name:
+        steps.append((name.name, absolute_url("site.category", lang_code=lang, slug=name.slug)))
+    steps.append((plain_text(translation.live_headline), article_url(translation, absolute=True)))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": label, "item": url}
+            for position, (label, url) in enumerate(steps, start=1)
+        ],
+    }
 
 
 def number(value) -> str:
@@ -75,6 +104,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         current_year=current_year,
         news_article_jsonld=news_article_jsonld,
+        breadcrumbs_jsonld=breadcrumbs_jsonld,
         absolute_url=absolute_url,
     )
     app.jinja_env.filters["number"] = number

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from flask_babel import lazy_gettext as _l
@@ -90,6 +91,9 @@ class ExchangeDocument:
     source_revision: int  # the source Revision id the file was made from
     translation_version: int  # the target's optimistic-lock version at export
     units: list[ExchangeUnit] = field(default_factory=list)
+    # the PO header's Last-Translator and Language-Team, and when the translation last changed
+    team: str = ""
+    revised_at: datetime | None = None
 
 
 class ExchangeError(Exception):
@@ -149,9 +153,17 @@ def export_xliff(doc: ExchangeDocument) -> bytes:
 def export_po(doc: ExchangeDocument) -> bytes:
     """A gettext PO file for a CAT tool."""
     store = pypo.pofile()
+    # gettext's template defaults ("FULL NAME <EMAIL@ADDRESS>") make `msgfmt -c` warn
+    team = doc.team or f"bv {doc.target_locale} desk"
+    revised = doc.revised_at or datetime.now(UTC)
+    if revised.tzinfo is None:  # stored naive values are UTC
+        revised = revised.replace(tzinfo=UTC)
     store.updateheader(
         add=True,
         Project_Id_Version=f"bv article {doc.article_id}",
+        PO_Revision_Date=revised.astimezone(UTC).strftime("%Y-%m-%d %H:%M+0000"),
+        Last_Translator=team,
+        Language_Team=team,
         Language=doc.target_locale,
         X_Source_Language=doc.source_locale,
         X_BV_Article_Id=str(doc.article_id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from bv.articles import service
@@ -61,7 +62,20 @@ def document_for(article: Article, locale: str) -> ExchangeDocument:
         source_revision=source.revisions[-1].id if source and source.revisions else 0,
         translation_version=service.latest_revision_number(translation) if translation else 0,
         units=units,
+        team=desk(locale),
+        revised_at=translation.updated_at if translation else None,
     )
+
+
+# English names: the header is read by CAT tools and people outside the newsroom alike
+DESK_LANGUAGES = {"sq": "Albanian", "mk": "Macedonian", "en": "English"}
+
+
+def desk(locale: str) -> str:
+    """The language desk that answers for a translation, as a PO header names a team."""
+    config = current_app.config
+    language = DESK_LANGUAGES.get(locale, locale)
+    return f"{config['SITE_NAME']} {language} desk <{config.get('MAIL_FROM', 'newsroom@localhost')}>"
 
 
 def export(article: Article, locale: str, fmt: str) -> tuple[bytes, str, str]:
