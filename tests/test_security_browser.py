@@ -1,16 +1,18 @@
 """The Content-Security-Policy in a real browser: no page the site serves breaks it."""
 
 import shutil
-import threading
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from bv.accounts.models import User
 from bv.articles.models import Article
 from bv.extensions import db
-from tests.test_browser import CHROMIUM, browser  # noqa: F401  (the module's chromium)
+from tests.test_browser import (  # noqa: F401  (the module's chromium and server)
+    CHROMIUM,
+    browser,
+    live_server,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,17 +28,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
 });
 """
-
-
-@pytest.fixture(scope="module")
-def live_server(demo_app):
-    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    demo_app.config["SITE_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
 
 
 @pytest.fixture
@@ -59,7 +50,7 @@ def violations(page) -> list[str]:
     return events + logged
 
 
-def sign_in(page, live_server, demo_app):
+def sign_in(page, live_server, demo_app):  # noqa: F811
     from bv.accounts.service import create_user
 
     with demo_app.app_context():
@@ -73,7 +64,7 @@ def sign_in(page, live_server, demo_app):
     page.wait_for_load_state()
 
 
-def test_the_watch_sees_a_blocked_inline_script(live_server, watched):
+def test_the_watch_sees_a_blocked_inline_script(live_server, watched):  # noqa: F811
     page = watched
     response = page.goto(f"{live_server}/sq/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
@@ -86,7 +77,7 @@ def test_the_watch_sees_a_blocked_inline_script(live_server, watched):
     assert violations(page)
 
 
-def test_public_pages_and_the_newsroom_editor_keep_the_policy(live_server, watched, demo_app):
+def test_public_pages_and_the_newsroom_editor_keep_the_policy(live_server, watched, demo_app):  # noqa: F811
     with demo_app.app_context():
         article = next(
             a for a in db.session.scalars(select(Article))
