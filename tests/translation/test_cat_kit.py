@@ -182,7 +182,7 @@ def test_the_kit_is_an_omegat_project_with_xliff_po_tmx_and_tbx(app, article_id)
 
     po = pypo.pofile(kit[f"{name}/{name}.po"])
     header = po.parseheader()
-    assert header["Last-Translator"] == f"Editor <editor@test.example>"
+    assert header["Last-Translator"] == "Editor <editor@test.example>"
     assert "mk desk" not in header["Language-Team"] and "Macedonian" in header["Language-Team"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d\+0000", header["PO-Revision-Date"])
     assert header["X-BV-Target-Language"] == "mk"
