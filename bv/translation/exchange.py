@@ -148,12 +148,12 @@ def inline_parts(text: str) -> list[str | Token]:
     return Protector().protect(text or "").parts
 
 
-def _aligned(target: str, source_parts: list[str | Token]) -> list[str | Token]:
+def _aligned(target: str | list[str | Token], source_parts: list[str | Token]) -> list[str | Token]:
     """The target's markup as the source's placeholders where it matches them; the rest stays
     literal text (markup a translator added or changed cannot borrow a source tag)."""
     by_id = {p.id: p for p in source_parts if isinstance(p, Token)}
     used: set[int] = set()
-    parts = inline_parts(target)
+    parts = inline_parts(target) if isinstance(target, str) else target
     mapped: dict[int, int] = {}  # target placeholder id → source placeholder id
     for part in parts:
         if not isinstance(part, Token) or part.role == "close":
@@ -426,7 +426,9 @@ def export_po(doc: ExchangeDocument) -> bytes:
         po_unit = store.addsourceunit(_po_text(source_parts, codes))
         po_unit.setcontext(unit.key)
         if unit.target:
-            target_parts = _po_escaped(_aligned(unit.target, source_parts), next_id)
+            # tag lookalikes in the target may match the source's, like any other code
+            own = _po_escaped(inline_parts(unit.target), iter(range(10**6, 2 * 10**6)))
+            target_parts = _po_escaped(_aligned(own, source_parts), next_id)
             po_unit.target = _po_text(target_parts, codes)
             po_unit.markfuzzy(unit.state in ("needs-review", "new", "outdated"))
         if unit.state == "reviewed":

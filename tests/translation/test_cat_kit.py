@@ -393,3 +393,11 @@ def test_gettext_fills_the_po_from_a_compendium_and_the_links_come_back(app, art
     codes = [line for line in data.decode().splitlines() if line.startswith("#. bv-codes: ")]
     assert len(codes) == 4 and json.loads(codes[0][len("#. bv-codes: "):])
     _check_round_trip(app, article_id, data, "final.po")
+
+
+def test_the_cli_writes_the_kit(app, article_id, runner, tmp_path):
+    path = tmp_path / "kit.zip"
+    result = runner.invoke(args=["xliff", "export", str(article_id), "--to", "mk", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    names = zipfile.ZipFile(path).namelist()
+    assert f"article-{article_id}-sq-mk/omegat.project" in names

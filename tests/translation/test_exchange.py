@@ -333,3 +333,51 @@ def test_compare_reports_every_mismatch_at_once_blocking_first():
     assert [m.blocking for m in mismatches] == [True, True, True, False, False, False, False]
     assert mismatches[4].details == {"keys": ["lede", "b2", "caption"]}
     assert mismatches[5].details == {"keys": ["b9"]}
+
+
+def test_po_numbered_tags_and_lookalikes_survive():
+    doc = document()
+    doc.units[1] = ExchangeUnit(
+        "lede", "Shih <1> dhe {7} te [faqja](https://a.example/x) me `kod`.",
+        "Види <1> и {7} на [страницата](https://a.example/x) со `kod`.", "translated")
+    data = export_po(doc)
+    lede = next(u for u in pypo.pofile(data).units if u.getcontext() == "lede")
+    # a pair is <n>…</n>, a single code <n/>; literal text that looks like a tag is a tag
+    assert lede.source == "Shih <5/> dhe <1/> te <2>faqja</2> me <4/>."
+    assert lede.target == "Види <5/> и <1/> на <2>страницата</2> со <4/>."
+    assert parse(data, "a.po") == doc
+    broken = data.replace("<2>страницата</2>".encode(), "<2>страницата".encode())
+    with pytest.raises(ExchangeError) as error:
+        parse(broken, "a.po")
+    assert error.value.details["key"] == "lede"
+
+
+def test_markup_the_translator_changed_stays_text():
+    doc = document()
+    # the target links elsewhere and drops the bold: no source tag fits, the Markdown is text
+    doc.units[2] = ExchangeUnit(
+        "b1", "Sipas [Ministrisë](https://a.example/sq), **3,5%**.",
+        "Според [Министерството](https://a.example/mk), 3,5%.", "translated")
+    for export, filename in FORMATS:
+        assert parse(export(doc), filename) == doc
+    unit = etree.fromstring(export_xliff(doc)).find(
+        ".//{urn:oasis:names:tc:xliff:document:1.2}trans-unit[@resname='b1']")
+    target = unit.find("{urn:oasis:names:tc:xliff:document:1.2}target")
+    assert len(target) == 0 and target.text == doc.units[2].target
+
+
+markdownish = st.lists(st.sampled_from([
+    "[lidhja](https://a.example/x?a=1&b=2)", "[tjetër][ref]", "**fort**", "*pjerrët*", "_dhe_",
+    "`kod`", "<https://b.example>", "<b>", "<1>", "</2>", "<3/>", "{4}", "\\*", "fjalë", " ",
+    "ë", "\\\n", "<x id=\"1\"/>",
+]), min_size=1, max_size=8).map("".join).filter(lambda s: s.strip() == s and s)
+
+
+@settings(deadline=None, max_examples=80)
+@given(markdownish, markdownish, st.sampled_from(["translated", "needs-review", "outdated"]))
+def test_markdown_survives_both_formats(source, target, state):
+    doc = document()
+    doc.units = [ExchangeUnit("b1", source, target, state,
+                              previous_source=source + " x" if state == "outdated" else None)]
+    for export, filename in FORMATS:
+        assert parse(export(doc), filename) == doc
