@@ -19,8 +19,13 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from rapidfuzz.distance import Levenshtein
 from sacrebleu.metrics import CHRF
+from sqlalchemy import select
 
+from bv.articles.models import Article, ArticleTranslation
+from bv.extensions import db
 from bv.translation.checks import run_checks
+from bv.translation.glossary import terms_for
+from bv.translation.models import TranslatedSegment
 from bv.translation.mt import (
     MTError,
     Settings,
@@ -343,9 +348,12 @@ CHRF_CANDIDATES = (20.0, 25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0)
 MIN_SUPPORT = 5
 
 
-def _best(rows: list[dict]) -> float | None:
+def _best(rows: list[dict], current: float) -> float | None:
+    """The threshold with the highest J; among equals, the one closest to the current."""
     usable = [r for r in rows if r["flagged"] >= MIN_SUPPORT and r["youden_j"] is not None]
-    return max(usable, key=lambda r: (r["youden_j"], -r["flagged"]))["threshold"] if usable else None
+    if not usable:
+        return None
+    return max(usable, key=lambda r: (r["youden_j"], -abs(r["threshold"] - current)))["threshold"]
 
 
 def calibrate(samples: Sequence[Sample]) -> dict:
@@ -364,7 +372,30 @@ def calibrate(samples: Sequence[Sample]) -> dict:
     with_chrf = [s for s in samples if s.chrf is not None]
     chrf = [{"threshold": t, **_split(with_chrf, lambda s, t=t: s.chrf < t)}
             for t in CHRF_CANDIDATES]
-    report["length"] = {"current": LENGTH_FACTOR, "candidates": length, "suggested": _best(length)}
+    report["length"] = {"current": LENGTH_FACTOR, "candidates": length, "suggested": _best(length, LENGTH_FACTOR)}
     report["agreement"] = {"current": AGREEMENT_MIN_CHRF, "samples": len(with_chrf),
-                           "candidates": chrf, "suggested": _best(chrf)}
+                           "candidates": chrf, "suggested": _best(chrf, AGREEMENT_MIN_CHRF)}
     return report
+
+
+def reviewed_samples(limit: int = 5000) -> list[Sample]:
+    """Reviewed machine drafts, most recently changed first, as calibration samples (the same
+    rows the dashboard's machine_quality reads)."""
+    rows = db.session.execute(
+        select(Article.source_locale, ArticleTranslation.locale, TranslatedSegment.source_text,
+               TranslatedSegment.machine_text, TranslatedSegment.target_text,
+               TranslatedSegment.machine_signals)
+        .join(ArticleTranslation, ArticleTranslation.id == TranslatedSegment.translation_id)
+        .join(Article, Article.id == ArticleTranslation.article_id)
+        .where(TranslatedSegment.machine_text.is_not(None), TranslatedSegment.reviewed.is_(True))
+        .order_by(TranslatedSegment.updated_at.desc())
+        .limit(limit)
+    ).all()
+    glossaries: dict[tuple[str, str], list] = {}
+    samples = []
+    for source, target, source_text, machine, final, signals in rows:
+        if (source, target) not in glossaries:
+            glossaries[(source, target)] = terms_for(source, target)
+        samples.append(sample_of(source, target, source_text, machine, final, signals,
+                                 glossaries[(source, target)]))
+    return samples
