@@ -7,7 +7,13 @@ from sqlalchemy import select
 
 from bv.extensions import db
 from bv.translation.checks import GlossaryRule, run_checks
-from bv.translation.glossary import GlossaryRejected, format_forms, parse_forms, save_term, terms_for
+from bv.translation.glossary import (
+    GlossaryRejected,
+    format_forms,
+    parse_forms,
+    save_term,
+    terms_for,
+)
 from bv.translation.models import GlossaryTerm
 from bv.translation.mt import Protector
 from bv.translation.quality import glossary_forms
@@ -139,7 +145,7 @@ def test_forms_are_saved_and_checked_in_the_newsroom(app, staff, client):
                                  "forms": "komuna → општината\n→ општините"})
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
-    assert "Line 2" in html and "komuna → општината" in html  # the reason, and nothing lost
+    assert "Rreshti 2" in html and "komuna → општината" in html  # the reason, and nothing lost
     with app.app_context():
         assert db.session.scalar(select(GlossaryTerm)) is None
     ok = client.post(url, data={"term": "komunë", "translation": "општина",
