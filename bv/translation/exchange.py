@@ -115,6 +115,8 @@ class ExchangeDocument:
     team: str = ""
     revised_at: datetime | None = None
     translator: str = ""  # the PO Last-Translator: who last changed the translation
+    # the target language as exported, kept apart from the editable one (None: an older file)
+    exported_target: str | None = None
 
 
 class ExchangeError(Exception):
@@ -535,11 +537,14 @@ def _locale(value, name: str) -> str:
     return code
 
 
-def _check_target_language(file_code: str, exported) -> None:
+def _exported_target(exported) -> str | None:
+    return None if exported is None else _locale(exported, "target language")
+
+
+def _check_target_language(file_code: str, exported_code: str | None) -> None:
     """The target language is written twice; a file whose language was edited is refused."""
-    if exported is None:
+    if exported_code is None:
         return  # files from before the second copy existed
-    exported_code = _locale(exported, "target language")
     if exported_code != file_code:
         raise ExchangeError(
             _l("This file was exported for a translation into %(exported)s, but its target "
@@ -572,8 +577,8 @@ def _parse_xliff(data: bytes) -> ExchangeDocument:
         target_locale=_locale(filenode.get("target-language"), "target-language"),
         source_revision=_integer(notes.get(REVISION_NOTE), REVISION_NOTE),
         translation_version=_integer(notes.get(VERSION_NOTE), VERSION_NOTE),
+        exported_target=_exported_target(notes.get(TARGET_NOTE)),
     )
-    _check_target_language(doc.target_locale, notes.get(TARGET_NOTE))
     for unit in store.units:
         key = unit.xmlelement.get("resname") or unit.getid().split("\x04")[-1]
         source_node = unit.getlanguageNode(lang=None, index=0)
@@ -645,8 +650,8 @@ def _parse_po(data: bytes) -> ExchangeDocument:
         translation_version=_integer(
             value("translation_version"), PO_HEADERS["translation_version"]
         ),
+        exported_target=_exported_target(value("exported_target")),
     )
-    _check_target_language(doc.target_locale, value("exported_target"))
     for unit in store.units:
         if unit.isheader() or unit.isobsolete():
             continue
@@ -722,6 +727,8 @@ def check_languages(doc: ExchangeDocument, *, source_locale: str, locales) -> No
                file=language_name(doc.source_locale), source=language_name(source_locale)),
             {"file": doc.source_locale, "current": source_locale},
         )
+    # after the checks above, which say more about a language the site cannot take at all
+    _check_target_language(doc.target_locale, doc.exported_target)
 
 
 # comparing with the article as it is now

@@ -325,6 +325,11 @@ def _with_target(data: bytes, key: str, text: str) -> bytes:
     store = xliff.xlifffile.parsestring(data)
     for unit in store.units:
         if unit.xmlelement.get("resname") == key:
+            # a CAT tool writes a whole new target: drop the exported one's inline codes too
+            target = unit.getlanguageNode(lang=None, index=1)
+            if target is not None:
+                for child in list(target):
+                    target.remove(child)
             unit.target = text
     return bytes(store)
 
