@@ -51,6 +51,10 @@ def _run(article: Article, locale: str, provider: str | None) -> int:
         + (f", {len(outcome.failed_keys)} failed: {', '.join(outcome.failed_keys)}" if outcome.failed_keys else "")
         + (f", routes {outcome.routes}" if outcome.routes else "")
     )
+    for provider, counts in sorted(outcome.by_provider.items()):
+        tokens = counts.get("prompt_tokens", 0) + counts.get("completion_tokens", 0)
+        click.echo(f"  {provider}: {counts['requests']} requests, {counts['characters']} characters"
+                   + (f", {tokens} tokens" if "prompt_tokens" in counts else ""))
     return len(outcome.failed_keys)
 
 
