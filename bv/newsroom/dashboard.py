@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from babel.numbers import format_currency
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_currency, format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from rapidfuzz.distance import Levenshtein
@@ -99,7 +100,9 @@ def machine_costs() -> dict:
     return {
         "months": costs.by_month(config),
         "articles": costs.by_article(config),
-        "money": lambda amount: format_currency(amount, currency),
+        # a draft by a language model costs fractions of a cent: show them, not 0.00
+        "money": lambda amount: format_currency(amount.normalize(), currency, locale=get_locale(),
+                                                decimal_quantization=False),
     }
 
 

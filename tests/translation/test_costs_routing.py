@@ -194,10 +194,15 @@ def test_dashboard_shows_cost_and_routes(app, staff):
 
 
 def test_dashboard_cost_in_macedonian(app, staff):
+    app.config["MT_PRICE_LLM"] = "3"
     article_id = write(app, ["Една."])
     with app.app_context():
         _usage(article_id, "deepl", characters=1_000_000)
+        _usage(article_id, "llm", prompt_tokens=1000, completion_tokens=300)
         db.session.commit()
     html = _dashboard(app, staff["editor"], "mk")
     assert "Трошоци за машинско преведување" in html
     assert "Machine translation cost" not in html
+    assert "1.000.000 знаци" in html and "1.300 токени" in html
+    # fractions of a cent stay visible
+    assert "20,00\xa0€" in html and "0,0039\xa0€" in html and "20,0039\xa0€" in html
