@@ -15,7 +15,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from bv.articles.models import Article
 from bv.database import utcnow
 from bv.extensions import db
 from bv.translation.models import MachineUsage
@@ -164,15 +166,19 @@ def by_article(config: Mapping, limit: int = 20) -> list[CostGroup]:
     if not ids:
         return []
     rows = db.session.scalars(select(MachineUsage).where(MachineUsage.article_id.in_(ids))).all()
+    # the headlines in one more query, however many articles
+    articles = {
+        a.id: a for a in db.session.scalars(
+            select(Article).where(Article.id.in_(ids)).options(selectinload(Article.translations))
+        )
+    }
     groups: dict[int, dict[str, CostLine]] = defaultdict(dict)
-    articles = {}
     for row in rows:
-        articles[row.article_id] = row.article
         _add(groups[row.article_id].setdefault(row.provider, CostLine(row.provider)), row)
     _price(config, groups)
     out = []
     for article_id in ids:
-        article = articles[article_id]
+        article = articles.get(article_id)
         headline = article.source.headline if article is not None and article.source else ""
         out.append(CostGroup(article_id, headline or f"#{article_id}",
                              sorted(groups[article_id].values(), key=lambda x: x.provider)))
