@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from babel.numbers import format_currency
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from rapidfuzz.distance import Levenshtein
@@ -20,7 +23,7 @@ from bv.extensions import db
 from bv.i18n import LANGUAGE_NAMES, LOCALES
 from bv.newsroom import bp, require
 from bv.newsroom.forms import AssignmentForm
-from bv.translation import assignments, queues
+from bv.translation import assignments, costs, queues, routing
 from bv.translation.models import TranslatedSegment
 
 CELL_STATES = ("missing", "draft", "in_review", "approved", "published", "unpublished")
@@ -76,6 +79,33 @@ def machine_quality() -> list[dict]:
     return result
 
 
+def month_name(key: str) -> str:
+    """"2026-12" as the reader's month and year."""
+    year, month = (int(x) for x in key.split("-"))
+    return format_date(date(year, month, 1), "LLLL y")
+
+
+def route_name(label: str | None) -> str:
+    """"google:sq>en>mk" as "google: sq → en → mk"."""
+    if not label:
+        return ""
+    provider, _sep, path = label.partition(":")
+    return f"{provider}: {' → '.join(path.split('>'))}"
+
+
+def machine_costs() -> dict:
+    """What the dashboard shows of machine-translation spending."""
+    config = current_app.config
+    currency = str(config.get("MT_CURRENCY") or "EUR")
+    return {
+        "months": costs.by_month(config),
+        "articles": costs.by_article(config),
+        # a draft by a language model costs fractions of a cent: show them, not 0.00
+        "money": lambda amount: format_currency(amount.normalize(), currency, locale=get_locale(),
+                                                decimal_quantization=False),
+    }
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():
@@ -111,6 +141,10 @@ def dashboard():
         if can(current_user, "view_translator_queues")
         else [],
         quality=machine_quality(),
+        spending=machine_costs(),
+        routes=routing.all_choices(current_app.config),
+        month_name=month_name,
+        route_name=route_name,
         categories=db.session.scalars(select(Category).order_by(Category.position)).all(),
         filters={"lang": lang, "state": state, "category": category, "outdated": outdated_only},
         CELL_STATES=CELL_STATES,

@@ -57,6 +57,10 @@ def _run(article: Article, locale: str, provider: str | None) -> int:
            f"{outcome.second_opinion_characters} characters"
            if outcome.second_opinion_requests else "")
     )
+    for provider, counts in sorted(outcome.by_provider.items()):
+        tokens = counts.get("prompt_tokens", 0) + counts.get("completion_tokens", 0)
+        click.echo(f"  {provider}: {counts['requests']} requests, {counts['characters']} characters"
+                   + (f", {tokens} tokens" if "prompt_tokens" in counts else ""))
     return len(outcome.failed_keys)
 
 

@@ -23,7 +23,7 @@ from bv.extensions import db
 from bv.i18n import FORMAT_LOCALES, LOCALES
 from bv.jobs.models import Job
 from bv.jobs.outbox import queue_job
-from bv.translation import quality, store, sync
+from bv.translation import costs, quality, routing, store, sync
 from bv.translation import segments as seg
 from bv.translation.glossary import terms_for
 from bv.translation.memory import lookup_exact, normalize
@@ -62,6 +62,9 @@ class DraftOutcome:
     # what the second service's drafts cost, included in requests and characters above
     second_opinion_requests: int = 0
     second_opinion_characters: int = 0
+    tokens: int = 0
+    # provider -> requests, characters, prompt_tokens, completion_tokens
+    by_provider: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def segments_by_need(article: Article, target: str):
@@ -280,13 +283,17 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
                 usage=usage,
                 should_cancel=should_cancel,
                 progress=progress,
+                headline=article.source.headline if article.source else None,
             )
             if wanted or suggest
             else []
         )
     except (AllProvidersFailed, TranslationCancelled):
+        # what was sent is paid for, whether or not the draft is kept
+        costs.record_usage(article.id, target, usage)
         _keep_memory()
         raise
+    costs.record_usage(article.id, target, usage)
     _keep_memory()
     suggested_keys = {key for key, _text in suggest}
     usable = {
@@ -351,6 +358,8 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
         flags=flag_counts,
         second_opinion_requests=second.requests,
         second_opinion_characters=second.characters,
+        tokens=usage.tokens,
+        by_provider=usage.by_provider,
     )
 
 
@@ -416,13 +425,16 @@ def draft_segments(
     usage: Usage | None = None,
     should_cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    headline: str | None = None,
 ) -> list[DraftResult]:
     """Draft translations of (key, text) segments: memory first, providers for the rest.
 
     Exact memory hits never reach a provider; identical texts are sent once. Machine results
     are remembered (origin "machine") even when the run then fails or is cancelled: those
     exceptions (AllProvidersFailed, TranslationCancelled) are re-raised after remembering.
-    `glossary=None` loads the pair's glossary; `usage` collects request counts.
+    `glossary=None` loads the pair's glossary; `usage` collects request counts; `headline`
+    (the article's) is context for providers that read it. Under MT_PROVIDERS=auto the pair's
+    best measured route leads the chain (bv.translation.routing).
     """
     config = app_config if app_config is not None else current_app.config
     rules = terms_for(source, target) if glossary is None else list(glossary)
@@ -454,11 +466,15 @@ def draft_segments(
     advance(sum(weight[n] for n in drafted))
 
     to_send = [n for n in first_text if n not in drafted]
+    lead = None
+    if to_send and Settings.from_config(config).is_auto(source, target):
+        lead = routing.choose(config, source, target).lead
     try:
         results = run_chain(
             [first_text[n] for n in to_send], source, target, glossary=rules, config=config,
             usage=usage, should_cancel=should_cancel,
             on_done=lambda indexes: advance(sum(weight[to_send[i]] for i in indexes)),
+            headline=headline, lead=lead,
         )
     except (AllProvidersFailed, TranslationCancelled) as exc:
         _remember_machine(source, target, to_send, first_text, exc.partial)

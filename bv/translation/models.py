@@ -138,3 +138,24 @@ class TranslationAssignment(db.Model):
     article = relationship("Article")
     assignee = relationship("User", foreign_keys=[assignee_id])
     assigned_by = relationship("User", foreign_keys=[assigned_by_id])
+
+
+class MachineUsage(db.Model):
+    """What one machine draft of one article asked of one provider: requests, characters sent
+    and the tokens a language model reported; the dashboard prices it (bv.translation.costs)."""
+
+    __tablename__ = "machine_usage"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article.id", ondelete="SET NULL"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(5))
+    provider: Mapped[str] = mapped_column(String(40))
+    requests: Mapped[int] = mapped_column(default=0)
+    characters: Mapped[int] = mapped_column(default=0)
+    prompt_tokens: Mapped[int] = mapped_column(default=0)
+    completion_tokens: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    article = relationship("Article")

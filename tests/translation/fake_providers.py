@@ -7,6 +7,9 @@ One server answers five protocols, so the real client code (deep-translator, dee
 - MyMemory: GET /get?q=...&langpair=sq-AL|mk-MK
 - Google web: GET /m?sl=..&tl=..&q=.. (an HTML page with div.result-container)
 - Microsoft: POST /ms/translate?api-version=3.0&from=..&to=.. (JSON list of {"Text"})
+- OpenAI-compatible chat completions: POST /v1/chat/completions ("Authorization: Bearer ...";
+  the user message is our JSON of segments; answers with choices[0].message.content and usage;
+  errors as {"error": {"message", "type", "code"}} as OpenAI, llama.cpp and Ollama send them)
 
 "Translation" is deterministic: every word gets the target code as a prefix ("Kuvendi" ->
 "mk_Kuvendi"; through English "mk_en_Kuvendi"); tags, entities and {n} placeholders stay.
@@ -76,6 +79,39 @@ MALFORMED: dict[str, dict[str, tuple[int, str, object]]] = {
 }
 # DeepL's language table: no tag handling for these, and the API refuses a request that asks
 TEXT_ONLY_DEEPL = {"sq", "mk"}
+# a language model's ways of getting our JSON wrong
+LLM_MODES = ("prose", "fenced", "drop_segment", "placeholder_translated", "placeholder_dropped",
+             "invalid_json", "cut_off")
+
+
+def tokens(text: str) -> int:
+    """A deterministic token count (about four characters a token)."""
+    return max(1, len(text) // 4)
+
+
+def llm_answer(segments: list[dict], translations: list[str], mode: str | None) -> tuple[str, str]:
+    """(content, finish_reason) of a fake model's answer, misbehaving as `mode` says."""
+    items = [{"id": seg["id"], "text": text} for seg, text in zip(segments, translations,
+                                                                    strict=True)]
+    if mode == "drop_segment" and items:
+        items = items[:-1]
+    if mode in ("placeholder_translated", "placeholder_dropped"):
+        for item in items:
+            if re.search(r"\{\d+\}", item["text"]):
+                item["text"] = (re.sub(r"\{(\d+)\}", r"{nr_\1}", item["text"])
+                                if mode == "placeholder_translated"
+                                else re.sub(r"\{\d+\}", "", item["text"]))
+                break
+    content = json.dumps({"segments": items}, ensure_ascii=False)
+    if mode == "prose":
+        content = f"Sure! Here is the translation:\n{content}\nLet me know if you need more."
+    elif mode == "fenced":
+        content = f"```json\n{content}\n```"
+    elif mode == "invalid_json":
+        content = content.replace('"segments"', "segments", 1)
+    elif mode == "cut_off":
+        return content[: len(content) // 2], "length"
+    return content, "stop"
 
 
 def _lang(code: str) -> str:
@@ -121,6 +157,21 @@ class FakeTranslationServer:
         self.malformed: str | None = None  # a key of MALFORMED[protocol]: unreadable answers
         # DeepL languages that refuse tag_handling (empty: a DeepL that takes tags everywhere)
         self.deepl_text_only: set[str] = set(TEXT_ONLY_DEEPL)
+        # how the fake language model misbehaves (a key of LLM_MODES), for how many answers
+        # (None: every answer); afterwards it answers well
+        self.llm_mode: str | None = None
+        self.llm_bad_times: int | None = None
+        self.llm_requests: list[dict] = []  # the parsed user messages, in order
+        self.llm_tokens = {"prompt_tokens": 0, "completion_tokens": 0}  # what it billed
+
+    def llm_misbehaves(self) -> str | None:
+        """The misbehaviour for this answer, counting it down."""
+        with self._lock:
+            if self.llm_mode is None or self.llm_bad_times == 0:
+                return None
+            if self.llm_bad_times is not None:
+                self.llm_bad_times -= 1
+            return self.llm_mode
 
     def fail_next(self, status: int, times: int = 1) -> None:
         """Answer `status` for the next `times` requests, then behave."""
@@ -347,6 +398,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, {"translations": [
                 {"detected_source_language": params.get("source_lang", "").upper(), "text": o,
                  "billed_characters": len(o)} for o in out]})
+        elif path.endswith("/chat/completions"):  # OpenAI-compatible language model
+            self._chat_completion(params)
         elif path == "/ms/translate":  # Microsoft
             key_ok = (fake.api_key is None
                       or self.headers.get("Ocp-Apim-Subscription-Key") == fake.api_key)
@@ -363,6 +416,43 @@ class _Handler(BaseHTTPRequestHandler):
                              for o in out])
         else:
             self._send(404, {"error": "not found"})
+
+
+    def _chat_completion(self, params: dict) -> None:
+        fake = self.server_fake
+        key_ok = (fake.api_key is None
+                  or self.headers.get("Authorization") == f"Bearer {fake.api_key}")
+        messages = params.get("messages") or []
+        try:
+            request = json.loads(messages[-1]["content"])
+            segments = request["segments"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            self._send(400, {"error": {"message": "bad request", "type": "invalid_request_error",
+                                       "code": None}})
+            return
+        fake.llm_requests.append(request)
+        status, message, out = fake.decide(
+            "llm", request.get("source_language", ""), request.get("target_language", ""),
+            [seg["text"] for seg in segments], key_ok)
+        if status != 200:
+            kind = {401: "invalid_request_error", 403: "invalid_request_error",
+                    429: "rate_limit_exceeded"}.get(status, "server_error")
+            if status == 403:
+                status = 401  # OpenAI's answer to a wrong key
+            self._send(status, {"error": {"message": message, "type": kind, "code": None}})
+            return
+        content, finish = llm_answer(segments, out, fake.llm_misbehaves())
+        prompt = "".join(str(m.get("content", "")) for m in messages)
+        with fake._lock:
+            fake.llm_tokens["prompt_tokens"] += tokens(prompt)
+            fake.llm_tokens["completion_tokens"] += tokens(content)
+        self._send(200, {
+            "id": "chatcmpl-fake", "object": "chat.completion", "model": params.get("model"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
+                         "finish_reason": finish}],
+            "usage": {"prompt_tokens": tokens(prompt), "completion_tokens": tokens(content),
+                      "total_tokens": tokens(prompt) + tokens(content)},
+        })
 
 
 # ---- test data and config
@@ -405,6 +495,8 @@ def point_at(fake: FakeTranslationServer, **overrides) -> dict:
         "MICROSOFT_URL": f"{fake.url}/ms/translate?api-version=3.0",
         "DEEPL_API_KEY": "deepl-key:fx",
         "DEEPL_SERVER_URL": fake.url,
+        "LLM_URL": f"{fake.url}/v1",
+        "LLM_MODEL": "fake-model",
     }
     config.update(overrides)
     return config

@@ -39,3 +39,16 @@ def test_a_configured_address_stays_as_given(captured):
     with pytest.raises(Exception):  # noqa: B017
         provider._request(["Mirëdita"], "sq", "mk")
     assert captured == ["http://127.0.0.1:9/get"]
+
+
+def test_the_language_model_has_no_built_in_address_and_keeps_the_configured_one(captured):
+    from bv.translation.mt import MTNotConfigured
+    from bv.translation.mt.settings import Settings
+
+    with pytest.raises(MTNotConfigured):
+        PROVIDERS["llm"](Settings.from_config({"LLM_MODEL": "m"}))
+    provider = PROVIDERS["llm"](Settings.from_config(
+        {"LLM_URL": "http://127.0.0.1:9/v1/", "LLM_MODEL": "m"}))
+    with pytest.raises(Exception):  # noqa: B017
+        provider._request(["{}"], "sq", "mk")
+    assert captured == ["http://127.0.0.1:9/v1/chat/completions"]

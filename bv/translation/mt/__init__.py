@@ -5,8 +5,8 @@ Public API:
 - `translate_segments(segments, source, target, *, glossary=(), config=None, usage=None,
   should_cancel=None, progress=None) -> list[MTResult]` (text, provider, route, error)
 - `Provider.translate(segments, source, target) -> list[str]` on every adapter in `PROVIDERS`
-  (google, mymemory, microsoft, libretranslate, deepl)
-- `Usage` counts requests and characters; errors are `MTError` subclasses (see errors.py)
+  (google, mymemory, microsoft, libretranslate, deepl, llm)
+- `Usage` counts requests, characters and tokens; errors are `MTError` subclasses (see errors.py)
 
 Configuration (Flask config keys; set them as BV_<KEY> in the environment):
 
@@ -24,6 +24,9 @@ Configuration (Flask config keys; set them as BV_<KEY> in the environment):
 | LIBRETRANSLATE_URL, LIBRETRANSLATE_API_KEY, LIBRETRANSLATE_MAX_CHARS | -, -, 5000 | |
 | DEEPL_API_KEY, DEEPL_SERVER_URL, DEEPL_ENGLISH | -, -, "EN-GB" | |
 | MT_JOB_STALE_MINUTES | 15 | a draft job with no progress for this long counts as failed |
+| LLM_URL, LLM_MODEL, LLM_API_KEY | - | an OpenAI-compatible chat-completions server (llm.py) |
+| LLM_TIMEOUT, LLM_MAX_CHARS, LLM_MAX_SEGMENTS, LLM_JSON_MODE | 60, 4000, 40, off | |
+| MT_AUTO_ORDER, MT_AUTO_MIN_REVIEWED | "google", 50 | MT_PROVIDERS=auto (bv.translation.routing) |
 """
 
 from bv.translation.mt.base import Provider, Usage

@@ -35,19 +35,47 @@ _HTML_ITEM = re.compile(r"""<p\s+data-k\s*=\s*["']?(\d+)["']?\s*>(.*?)</p\s*>"""
 @dataclass
 class Usage:
     """How much a run asked of the providers: HTTP requests (retries included), characters
-    sent, and (filled by memory.draft_segments) segments answered from memory instead."""
+    sent, tokens (language models bill those), and (filled by memory.draft_segments) segments
+    answered from memory instead."""
 
     requests: int = 0
     characters: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
     memory_hits: int = 0
     by_provider: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def _row(self, provider: str) -> dict[str, int]:
+        # token keys appear only for providers that report tokens
+        return self.by_provider.setdefault(provider, {"requests": 0, "characters": 0})
 
     def record(self, provider: str, characters: int) -> None:
         self.requests += 1
         self.characters += characters
-        row = self.by_provider.setdefault(provider, {"requests": 0, "characters": 0})
+        row = self._row(provider)
         row["requests"] += 1
         row["characters"] += characters
+
+    def record_tokens(self, provider: str, prompt: int, completion: int) -> None:
+        """Tokens one answer says it used (counted beside the request's characters)."""
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion
+        row = self._row(provider)
+        row["prompt_tokens"] = row.get("prompt_tokens", 0) + prompt
+        row["completion_tokens"] = row.get("completion_tokens", 0) + completion
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass(frozen=True)
+class TranslationContext:
+    """Context for one run: the article's headline, and the glossary terms that occur in its
+    segments as (source term, required target)."""
+
+    headline: str = ""
+    glossary: tuple[tuple[str, str], ...] = ()
 
 
 class Provider:
@@ -68,6 +96,9 @@ class Provider:
     max_items: ClassVar[int] = 200
     languages: ClassVar[frozenset[str]] = LOCALES
     max_size: int = 5000
+    # what the chain knows about the segments' article (headline, glossary terms in them);
+    # set by run_chain, read by providers that can use it (the language model)
+    context: TranslationContext | None = None
 
     def __init__(self, settings: Settings, usage: Usage | None = None,
                  should_cancel: Callable[[], bool] | None = None):

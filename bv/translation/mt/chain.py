@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from bv.translation.mt import transport
-from bv.translation.mt.base import Provider, Usage
+from bv.translation.mt.base import Provider, TranslationContext, Usage
 from bv.translation.mt.errors import (
     AllProvidersFailed,
     MTError,
@@ -18,7 +18,7 @@ from bv.translation.mt.errors import (
     PlaceholderError,
     TranslationCancelled,
 )
-from bv.translation.mt.placeholders import GlossaryLike, Protected, Protector
+from bv.translation.mt.placeholders import GlossaryLike, Protected, Protector, term_pattern
 from bv.translation.mt.providers import PROVIDERS
 from bv.translation.mt.settings import Settings
 
@@ -45,8 +45,13 @@ def translate_segments(
     usage: Usage | None = None,
     should_cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    headline: str | None = None,
+    lead: str | None = None,
 ) -> list[MTResult]:
     """Translate segments through the configured chain; one MTResult per segment, in order.
+
+    `headline` is the article's headline, context for providers that read it (the language
+    model); `lead` is a route label ("llm:sq>en>mk") tried before the chain (auto routing).
 
     Raises AllProvidersFailed when some segments got no translation from any provider, and
     TranslationCancelled when `should_cancel()` turns true (checked before every request); both
@@ -62,7 +67,7 @@ def translate_segments(
             progress(finished, total)
 
     return run_chain(segments, source, target, glossary=glossary, config=config, usage=usage,
-                     should_cancel=should_cancel, on_done=on_done)
+                     should_cancel=should_cancel, on_done=on_done, headline=headline, lead=lead)
 
 
 def build_chain(settings: Settings, source: str, target: str, usage: Usage,
@@ -126,13 +131,18 @@ def run_chain(
     usage: Usage | None = None,
     should_cancel: Callable[[], bool] | None = None,
     on_done: Callable[[list[int]], None] | None = None,
+    headline: str | None = None,
+    lead: str | None = None,
 ) -> list[MTResult]:
     """translate_segments, reporting finished segment indexes instead of counts."""
     if source == target:
         raise ValueError("source and target locale are the same")
     settings = Settings.from_config(config if config is not None else current_app.config)
     usage = usage if usage is not None else Usage()
+    glossary = list(glossary)
     protected = Protector(glossary, locale=source).protect_all(list(segments))
+    context = TranslationContext(headline=(headline or "").strip(),
+                                 glossary=_terms_in(glossary, segments, source))
     results: dict[int, MTResult] = {}
     failures: dict[int, MTResult] = {}
 
@@ -147,13 +157,17 @@ def run_chain(
     finish(trivial)
 
     providers, errors = build_chain(settings, source, target, usage, should_cancel)
+    for provider in providers:
+        provider.context = context
     direct = [p for p in providers if p.supports(source, target)]
     rejected: list[Provider] = []  # said it supports the pair, then refused it
+    tried: set[tuple[str, tuple[str, ...]]] = set()
 
     def attempt(provider: Provider, route: list[str]) -> None:
         pending = [i for i in range(len(protected)) if i not in results]
-        if not pending:
+        if not pending or (provider.name, tuple(route)) in tried:
             return
+        tried.add((provider.name, tuple(route)))
         try:
             _attempt(provider, route, pending, protected, results, failures, finish)
         except TranslationCancelled as exc:
@@ -179,6 +193,9 @@ def run_chain(
                                                 provider=provider.name))
 
     with transport.http_run(settings.timeout):
+        led = _lead_route(lead, providers, source, target, pivot)
+        if led is not None:
+            attempt(*led)
         for provider in direct:
             attempt(provider, [source, target])
         for provider in providers:
@@ -196,11 +213,46 @@ def run_chain(
     return [results[i] for i in range(len(protected))]
 
 
+def _terms_in(glossary: list[GlossaryLike], segments: Sequence[str], source: str
+              ) -> tuple[tuple[str, str], ...]:
+    """The glossary terms found in the segments, with what they must become."""
+    found = []
+    for rule in glossary:
+        term = (rule.term or "").strip()
+        required = term if rule.do_not_translate else (rule.translation or "").strip()
+        if term and required and any(term_pattern(term, source).search(s) for s in segments):
+            found.append((term, required))
+    return tuple(found)
+
+
+def route_label(provider: str, route: Sequence[str]) -> str:
+    """How a route is written in TranslatedSegment.route: "google:sq>en>mk"."""
+    return f"{provider}:{'>'.join(route)}"
+
+
+def _lead_route(lead: str | None, providers: list[Provider], source: str, target: str,
+                pivot: str | None) -> tuple[Provider, list[str]] | None:
+    """The provider and route a lead label names, if the chain has it and it can run."""
+    if not lead:
+        return None
+    name, _sep, path = lead.partition(":")
+    route = path.split(">")
+    for provider in providers:
+        if provider.name != name:
+            continue
+        if route == [source, target] and provider.supports(source, target):
+            return provider, route
+        if (pivot and route == [source, pivot, target] and provider.supports(source, pivot)
+                and provider.supports(pivot, target)):
+            return provider, route
+    return None
+
+
 def _attempt(provider: Provider, route: list[str], pending: list[int],
              protected: list[Protected], results: dict[int, MTResult],
              failures: dict[int, MTResult], finish: Callable[[list[int]], None]) -> None:
     """Send the pending segments through one provider, leg by leg; keep what comes back."""
-    name = f"{provider.name}:{'>'.join(route)}"
+    name = route_label(provider.name, route)
     # one markup for the whole route: a leg whose languages take no tags means plain text
     markup = provider.route_markup(route)
     texts = [protected[i].render(markup) for i in pending]

@@ -35,6 +35,7 @@ from bv.translation.mt.errors import (
     MTTimeout,
     MTUnsupportedLanguage,
 )
+from bv.translation.mt.llm import LLM
 from bv.translation.mt.placeholders import HTML, TEXT
 
 
@@ -324,5 +325,5 @@ def _text(value) -> str:
 
 
 PROVIDERS: dict[str, type[Provider]] = {
-    cls.name: cls for cls in (Google, MyMemory, Microsoft, LibreTranslate, DeepL)
+    cls.name: cls for cls in (Google, MyMemory, Microsoft, LibreTranslate, DeepL, LLM)
 }

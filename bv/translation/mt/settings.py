@@ -38,7 +38,25 @@ DEFAULTS: dict[str, object] = {
     "DEEPL_ENGLISH": "EN-GB",  # DeepL wants EN-GB or EN-US as a target
     # a machine-draft job with no progress for this long is taken as dead, so a new one can run
     "MT_JOB_STALE_MINUTES": 15,
+    # an OpenAI-compatible chat-completions server: base URL with its version path
+    # (http://127.0.0.1:8000/v1), the model, and a key if the server wants one (sent as Bearer)
+    "LLM_URL": None,
+    "LLM_MODEL": None,
+    "LLM_API_KEY": None,
+    "LLM_TIMEOUT": 60.0,  # seconds per request: a model writes slower than a translation API
+    "LLM_MAX_CHARS": 4000,  # segment characters per request (the answer must fit the model's output)
+    "LLM_MAX_SEGMENTS": 40,
+    # ask for JSON mode (response_format json_object); off: not every server takes it
+    "LLM_JSON_MODE": False,
+    # MT_PROVIDERS=auto: the measured best route per pair leads, this order follows (and
+    # decides alone until a route has MT_AUTO_MIN_REVIEWED reviewed segments for the pair)
+    "MT_AUTO_ORDER": "google",
+    "MT_AUTO_MIN_REVIEWED": 50,
+    # the currency of the MT_PRICE_<PROVIDER> prices (per million characters, or tokens)
+    "MT_CURRENCY": "EUR",
 }
+
+AUTO = "auto"
 
 
 @dataclass(frozen=True)
@@ -85,10 +103,20 @@ class Settings:
     def pivot(self) -> str | None:
         return (str(self.get("MT_PIVOT_LOCALE", "")) or None)
 
-    def chain(self, source: str, target: str) -> list[str]:
-        """Provider names for a pair: MT_PROVIDERS_<SRC>_<TGT> if set, else MT_PROVIDERS."""
+    def _configured(self, source: str, target: str):
         key = f"MT_PROVIDERS_{source.upper()}_{target.upper()}"
-        return parse_chain(self.values.get(key) or self.get("MT_PROVIDERS"))
+        return self.values.get(key) or self.get("MT_PROVIDERS")
+
+    def is_auto(self, source: str, target: str) -> bool:
+        """Whether the pair's chain is "auto" (led by the best measured route)."""
+        return parse_chain(self._configured(source, target)) == [AUTO]
+
+    def chain(self, source: str, target: str) -> list[str]:
+        """Provider names for a pair: MT_PROVIDERS_<SRC>_<TGT> if set, else MT_PROVIDERS;
+        for "auto", the MT_AUTO_ORDER (the lead is chosen by the caller, see run_chain)."""
+        if self.is_auto(source, target):
+            return parse_chain(self.get("MT_AUTO_ORDER")) or parse_chain(DEFAULTS["MT_PROVIDERS"])
+        return parse_chain(self._configured(source, target))
 
 
 def parse_chain(value) -> list[str]:
