@@ -60,6 +60,7 @@ def configure_features(app: Flask) -> None:
     """Register each feature's blueprints and hooks."""
     from bv import (
         accounts,
+        cache,
         errors,
         jobs,
         newsletter,
@@ -75,6 +76,7 @@ def configure_features(app: Flask) -> None:
 
     security.init_app(app)
     redirects.init_app(app)
+    cache.init_app(app)
     accounts.init_app(app)
     jobs.init_app(app)
     site.init_app(app)
