@@ -60,6 +60,7 @@ def configure_features(app: Flask) -> None:
     """Register each feature's blueprints and hooks."""
     from bv import (
         accounts,
+        assets,
         cache,
         errors,
         jobs,
@@ -75,6 +76,7 @@ def configure_features(app: Flask) -> None:
     )
 
     security.init_app(app)
+    assets.init_app(app)
     redirects.init_app(app)
     cache.init_app(app)
     accounts.init_app(app)

@@ -220,8 +220,11 @@ def picture_snippet(image: Image, *, alt: str = "", caption: str = "") -> str:
 
 @bp.get("/media/<name>")
 def file(name: str):
-    """Serve a stored size; names are content-unique, so they may be cached for a year."""
-    return send_from_directory(current_app.config["UPLOAD_FOLDER"], name, max_age=31536000)
+    """Serve a stored size; a name is written once and never reused, so it is immutable."""
+    response = send_from_directory(current_app.config["UPLOAD_FOLDER"], name, max_age=31536000)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    return response
 
 
 def init_app(app: Flask) -> None:
