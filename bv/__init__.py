@@ -64,6 +64,7 @@ def configure_features(app: Flask) -> None:
         cache,
         errors,
         jobs,
+        logs,
         newsletter,
         newsroom,
         notifications,
@@ -89,6 +90,8 @@ def configure_features(app: Flask) -> None:
     newsletter.init_app(app)
     errors.init_app(app)
     wordpress.init_app(app)
+    # last: its request id is then the first before_request hook of all
+    logs.init_app(app)
 
 
 def configure_commands(app: Flask) -> None:

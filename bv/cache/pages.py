@@ -93,6 +93,20 @@ def cache_set(key: str, value) -> None:
         _failed("write")
 
 
+def health() -> str:
+    """For /healthz: "off", "ok", or "down" when the storage does not answer."""
+    if not enabled():
+        return "off"
+    if not _available():
+        return "down"
+    try:
+        page_cache.get("health-probe")
+    except Exception:
+        _failed("health check")
+        return "down"
+    return "ok"
+
+
 def personal_request() -> bool:
     """True when this reader's page may differ from everyone's: a session (flash notices,
     CSRF tokens, a staff sign-in), a remember-me or language cookie, credentials, a notice."""
