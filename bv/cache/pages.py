@@ -237,8 +237,16 @@ def cache_config(app: Flask) -> dict:
     }
 
 
+def switched_on(value) -> bool:
+    """BV_PAGE_CACHE as written in the environment: 0, false, off and no turn it off."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "off", "no")
+    return bool(value)
+
+
 def init_app(app: Flask) -> None:
     """Bind the cache and install the hooks."""
+    app.config["PAGE_CACHE"] = switched_on(app.config.get("PAGE_CACHE"))
     page_cache.init_app(app, config=cache_config(app))
     app.extensions[EXTENSION] = {"down_until": 0.0}
     app.before_request(serve_cached_page)
