@@ -79,7 +79,6 @@ def configure_features(app: Flask) -> None:
     security.init_app(app)
     assets.init_app(app)
     redirects.init_app(app)
-    cache.init_app(app)
     accounts.init_app(app)
     jobs.init_app(app)
     site.init_app(app)
@@ -90,6 +89,8 @@ def configure_features(app: Flask) -> None:
     newsletter.init_app(app)
     errors.init_app(app)
     wordpress.init_app(app)
+    # after the request guard (errors): a stored page is answered only to a sound request
+    cache.init_app(app)
     # last: its request id is then the first before_request hook of all
     logs.init_app(app)
 

@@ -53,7 +53,7 @@ def defaults(instance_path: Path) -> dict:
         "QUEUE_HEALTH_CACHE_SECONDS": 5,
         "QUEUE_BACKLOG_MINUTES": 5,
         # the page cache (bv/cache): BV_PAGE_CACHE=0 turns it and the fragment caches off;
-        # Redis with BV_REDIS_URL (or BV_CACHE_REDIS_URL), else files in instance/cache
+        # Redis with BV_REDIS_URL (or BV_CACHE_REDIS_URL), else files in instance/page-cache
         "PAGE_CACHE": True,
         "PAGE_CACHE_TIMEOUT": 600,
         "PAGE_CACHE_THRESHOLD": 5000,

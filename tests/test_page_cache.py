@@ -229,10 +229,10 @@ def _check_every_change(app, ports):
 
 
 def test_two_workers_never_show_a_stale_page_local_files(app, staff):
-    """The default backend: files in instance/cache, shared by the workers of one machine."""
+    """The default backend: files in instance/page-cache, shared by the workers of one machine."""
     with _workers(app) as ports:
         _check_every_change(app, ports)
-    assert any((Path(app.instance_path) / "cache").iterdir())
+    assert any((Path(app.instance_path) / "page-cache").iterdir())
 
 
 @pytest.mark.redis
@@ -396,7 +396,7 @@ def test_switched_off_nothing_is_stored(app, client, count_queries):
     client.get(path)
     answer = client.get(path)
     assert "X-Page-Cache" not in answer.headers
-    assert not (Path(app.instance_path) / "cache").exists()
+    assert not (Path(app.instance_path) / "page-cache").exists()
     with count_queries(app) as counter:
         client.get(path)
     assert not any("content_version" in s for s in counter.statements)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from pathlib import Path
 
 from flask import Flask, current_app, g, render_template, request, request_finished
 from markupsafe import Markup
@@ -215,7 +216,7 @@ def cached_fragment(template_name: str) -> Markup:
 
 def cache_config(app: Flask) -> dict:
     """Flask-Caching's settings: Redis with BV_REDIS_URL (or BV_CACHE_REDIS_URL), else files
-    in instance/cache shared by every worker on this machine; nothing when switched off."""
+    in instance/page-cache shared by every worker on this machine; nothing when switched off."""
     timeout = int(app.config["PAGE_CACHE_TIMEOUT"])
     if not app.config.get("PAGE_CACHE"):
         return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
@@ -231,7 +232,7 @@ def cache_config(app: Flask) -> dict:
         }
     return {
         "CACHE_TYPE": "FileSystemCache",
-        "CACHE_DIR": app.config.get("PAGE_CACHE_DIR") or str(app.instance_path) + "/cache",
+        "CACHE_DIR": app.config.get("PAGE_CACHE_DIR") or str(Path(app.instance_path) / "page-cache"),
         "CACHE_DEFAULT_TIMEOUT": timeout,
         "CACHE_THRESHOLD": int(app.config["PAGE_CACHE_THRESHOLD"]),
     }
