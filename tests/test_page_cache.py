@@ -506,3 +506,27 @@ def test_json_logs_carry_the_request_id(tmp_path, migrated_template, monkeypatch
     (tmp_path / "text").mkdir()
     with fresh_app(tmp_path / "text", migrated_template) as app:
         assert not any(getattr(h, "bv_json", False) for h in app.logger.handlers)
+
+
+def test_pictures_are_named_by_their_content(cached_app):
+    import hashlib
+
+    from bv.articles.models import Image
+    from bv.media import store_image
+
+    navy, teal = _jpeg("navy"), _jpeg("teal")
+    with cached_app.app_context():
+        first = store_image(navy)
+        db.session.commit()
+        again = store_image(navy)
+        other = store_image(teal)
+        db.session.commit()
+        assert first.stem == hashlib.sha256(navy).hexdigest()[:32]
+        assert again.id == first.id and other.stem != first.stem
+        assert db.session.scalar(sa.select(sa.func.count(Image.id))) == 2
+        # a row whose files were lost gets them written again under the same name
+        folder = Path(cached_app.config["UPLOAD_FOLDER"])
+        for path in folder.glob(f"{first.stem}-*"):
+            path.unlink()
+        assert store_image(navy).id == first.id
+        assert (folder / f"{first.stem}-{first.widths[0]}.jpg").is_file()
