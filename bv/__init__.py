@@ -69,8 +69,11 @@ def configure_features(app: Flask) -> None:
     """Register each feature's blueprints and hooks."""
     from bv import (
         accounts,
+        assets,
+        cache,
         errors,
         jobs,
+        logs,
         newsletter,
         newsroom,
         notifications,
@@ -83,6 +86,7 @@ def configure_features(app: Flask) -> None:
     )
 
     security.init_app(app)
+    assets.init_app(app)
     redirects.init_app(app)
     accounts.init_app(app)
     jobs.init_app(app)
@@ -94,6 +98,10 @@ def configure_features(app: Flask) -> None:
     newsletter.init_app(app)
     errors.init_app(app)
     wordpress.init_app(app)
+    # after the request guard (errors): a stored page is answered only to a sound request
+    cache.init_app(app)
+    # last: its request id is then the first before_request hook of all
+    logs.init_app(app)
 
 
 def configure_commands(app: Flask) -> None:

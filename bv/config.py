@@ -65,6 +65,17 @@ def defaults(instance_path: Path) -> dict:
         # often; rows waiting longer than the backlog minutes count as delayed
         "QUEUE_HEALTH_CACHE_SECONDS": 5,
         "QUEUE_BACKLOG_MINUTES": 5,
+        # the page cache (bv/cache): BV_PAGE_CACHE=0 turns it and the fragment caches off;
+        # Redis with BV_REDIS_URL (or BV_CACHE_REDIS_URL), else files in instance/page-cache
+        "PAGE_CACHE": True,
+        "PAGE_CACHE_TIMEOUT": 600,
+        "PAGE_CACHE_THRESHOLD": 5000,
+        "PAGE_CACHE_RETRY_SECONDS": 10,
+        # what browsers and proxies may do with a public page (Cache-Control)
+        "PUBLIC_MAX_AGE": 60,
+        "PUBLIC_STALE_WHILE_REVALIDATE": 300,
+        # BV_LOG_FORMAT=json: one JSON object per log line (bv/logs.py)
+        "LOG_FORMAT": "text",
     }
 
 

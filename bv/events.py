@@ -36,6 +36,10 @@ translation_assigned = _signals.signal("translation-assigned")
 # sender: the ArticleTranslation whose live (reader-visible) text changed; kwargs: reason
 # ("publish", "unpublish", "live_edit"): what a search index or page cache listens to
 live_text_changed = _signals.signal("live-text-changed")
+# sender: what changed (a Category, an Article, an ArticleTranslation, or the settings key);
+# kwargs: what ("settings", "category", "shared_fields", "outdated_notice"). Anything else
+# readers see that is not live text: menus, footers, bylines, lead images, notices
+site_content_changed = _signals.signal("site-content-changed")
 
 AFTER_COMMIT = "bv_after_commit"
 

@@ -1,6 +1,7 @@
 """Every Flask extension object, one line each; the factory calls init_app."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -19,4 +20,5 @@ migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+page_cache = Cache()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -12,6 +12,7 @@ from bv.articles.models import (
     Tag,
 )
 from bv.audit.models import AuditEvent
+from bv.cache.models import ContentVersion
 from bv.jobs.models import Job
 from bv.newsletter.models import (
     NewsletterDelivery,
@@ -31,6 +32,7 @@ __all__ = [
     "AuditEvent",
     "Category",
     "CategoryName",
+    "ContentVersion",
     "GlossaryTerm",
     "Image",
     "ImportedItem",

@@ -73,6 +73,9 @@ def add_security_headers(response):
     )
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    if staff:
+        # drafts, forms and error pages of the newsroom alike: never kept by any cache
+        headers.setdefault("Cache-Control", "private, no-store")
     if https:
         headers.setdefault(
             "Strict-Transport-Security", f"max-age={int(current_app.config['HSTS_MAX_AGE'])}"

@@ -65,6 +65,8 @@ def _config(instance: Path, database_url: str, **extra) -> dict:
         # no real translation service is ever called; tests point providers at local fakes
         "MT_PROVIDERS": "libretranslate",
         "LIBRETRANSLATE_URL": None,
+        # tests of the page cache turn it on (tests/test_page_cache.py)
+        "PAGE_CACHE": False,
     }
     config.update(extra)
     return config

@@ -141,7 +141,9 @@ def test_redis_outage_loses_no_mail_and_no_draft(outage, caplog, monkeypatch):
     assert article_page.status_code == 200
     health = public.get("/healthz")
     assert health.status_code == 200
-    assert health.get_json()["queue"] == {"reachable": False, "backlog": 0, "delayed": True}
+    assert health.get_json()["queue"] == {
+        "status": "down", "reachable": False, "backlog": 0, "delayed": True,
+    }
 
     # approving answers normally, the approval is saved, its e-mails wait in the outbox
     approved = client.post(f"/newsroom/articles/{article_id}/en/approve",

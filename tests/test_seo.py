@@ -141,7 +141,9 @@ def test_robots_points_to_sitemaps(demo_client):
 def test_healthz(demo_client):
     assert demo_client.get("/healthz").get_json() == {
         "status": "ok",
-        "queue": {"reachable": True, "backlog": 0, "delayed": False},
+        "database": {"status": "ok"},
+        "queue": {"status": "ok", "reachable": True, "backlog": 0, "delayed": False},
+        "page_cache": {"status": "off"},
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bv import events
 from bv.accounts.permissions import PermissionDenied, can
 from bv.articles.models import Category, CategoryName
 from bv.articles.slugs import make_slug
@@ -56,4 +57,6 @@ def save_category(category: Category | None, *, key: str, names: dict[str, str],
         name.slug = slugs[code]
     db.session.flush()
     record("category.saved", user=user, detail={"category": category.id})
+    # every public page's menu names the sections
+    events.site_content_changed.send(category, what="category")
     return category

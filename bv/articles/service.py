@@ -189,6 +189,7 @@ def _hold_or_publish(article, translation, revision, *, user, changed: bool,
     for other in article.translations:
         if other.is_published and other.outdated_since and other.live_outdated_since is None:
             other.live_outdated_since = other.outdated_since
+            events.site_content_changed.send(other, what="outdated_notice")
 
 
 def _update_slug(translation: ArticleTranslation, requested: str | None, *, user) -> bool:
@@ -281,4 +282,6 @@ def update_shared_fields(
     changed = sorted(name for name in after if after[name] != before[name])
     if changed:
         record("article.shared_fields", user=user, article=article, detail={"changed": changed})
+        # section, byline, tags and lead image show on every published version's page
+        events.site_content_changed.send(article, what="shared_fields")
     return article

@@ -3,8 +3,8 @@ sizes through the storage interface (`storage.py`: instance/uploads, or an S3-co
 
 from __future__ import annotations
 
+import hashlib
 import io
-import uuid
 import warnings
 
 from flask import (
@@ -64,8 +64,15 @@ def _too_many_pixels(limit: int) -> ImageRejected:
     )
 
 
+def content_stem(data: bytes) -> str:
+    """An image's name: the SHA-256 of the upload (128 bits), so a name never changes meaning
+    and its files may be cached as immutable; the same upload twice is stored once."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
 def store_image(data: bytes) -> Image:
-    """Validate an upload and write its responsive sizes; adds the Image row (caller commits)."""
+    """Validate an upload and write its responsive sizes; adds the Image row (caller commits),
+    or returns the stored one when the same file was uploaded before."""
     limit = max_image_bytes()
     if len(data) > limit:
         raise ImageRejected(
@@ -77,7 +84,25 @@ def store_image(data: bytes) -> Image:
     picture = _upright(_decode(data))
     if picture.width < MIN_WIDTH:
         raise ImageRejected(_l("The image must be at least 480 pixels wide."))
-    return _write_sizes(picture)
+    stem = content_stem(data)
+    stored = db.session.scalar(select(Image).where(Image.stem == stem))
+    if stored is not None and _files_exist(stored):
+        return stored
+    image = _write_sizes(picture, stem)
+    if stored is not None:
+        # the row outlived its files (uploads restored apart from the database): files
+        # written again under the same name, the row kept
+        return stored
+    db.session.add(image)
+    return image
+
+
+def _files_exist(image: Image) -> bool:
+    store = media_storage.storage()
+    try:
+        return all(store.exists(f"{image.stem}-{w}.{image.extension}") for w in image.widths)
+    except media_storage.StorageError:
+        return False  # write them again: the write then says whether the storage is away
 
 
 def _decode(data: bytes) -> PILImage.Image:
@@ -124,11 +149,11 @@ def _flattened(picture: PILImage.Image) -> PILImage.Image:
     return picture.convert("RGB")
 
 
-def _write_sizes(picture: PILImage.Image) -> Image:
+def _write_sizes(picture: PILImage.Image, stem: str) -> Image:
+    """Write every size under the stem; returns the Image row, not yet added."""
     # every size is a JPEG (small, and read everywhere, social cards included),
     # so transparency is flattened onto white rather than kept
     store = media_storage.storage()
-    stem = uuid.uuid4().hex
     # phone photos are often Display P3: keep the colour profile, or colours go dull
     icc_profile = picture.info.get("icc_profile")
     picture = _flattened(picture)
@@ -161,7 +186,6 @@ def _write_sizes(picture: PILImage.Image) -> Image:
         height=round(picture.height * largest / picture.width),
         widths=widths,
     )
-    db.session.add(image)
     return image
 
 

@@ -27,6 +27,8 @@ class Storage(Protocol):
 
     def read(self, name: str) -> bytes | None: ...
 
+    def exists(self, name: str) -> bool: ...
+
     def delete(self, name: str) -> None: ...
 
     def response(self, name: str) -> Response: ...
@@ -56,6 +58,9 @@ class LocalStorage:
     def read(self, name: str) -> bytes | None:
         path = self.folder / _safe(name)
         return path.read_bytes() if path.is_file() else None
+
+    def exists(self, name: str) -> bool:
+        return (self.folder / _safe(name)).is_file()
 
     def delete(self, name: str) -> None:
         (self.folder / _safe(name)).unlink(missing_ok=True)
@@ -123,6 +128,19 @@ class S3Storage:
         except BotoCoreError as exc:
             raise StorageError(str(exc)) from exc
         return answer["Body"].read()
+
+    def exists(self, name: str) -> bool:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self._key(name))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                return False
+            raise StorageError(str(exc)) from exc
+        except BotoCoreError as exc:
+            raise StorageError(str(exc)) from exc
+        return True
 
     def delete(self, name: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bv import events
 from bv.articles.rendering import render_body
 from bv.extensions import db
 from bv.settings.models import SiteSetting
@@ -20,14 +21,18 @@ def settings_for(locale: str) -> dict[str, str]:
 
 
 def set_setting(key: str, value: str, locale: str = "") -> None:
-    """Create or update one setting (caller commits)."""
+    """Create or update one setting (caller commits); the one writer of site settings."""
     row = db.session.scalar(
         select(SiteSetting).where(SiteSetting.key == key, SiteSetting.locale == locale)
     )
     if row is None:
         row = SiteSetting(key=key, locale=locale)
         db.session.add(row)
+    elif row.value == value:
+        return
     row.value = value
+    # footers and the About page show settings: cached pages must follow
+    events.site_content_changed.send(key, what="settings")
 
 
 def set_about(markdown_text: str, locale: str) -> None:

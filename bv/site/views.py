@@ -61,7 +61,12 @@ def load_error_page_context(lang: str, fresh: bool = False) -> None:
 def cacheable(response):
     """Public pages are the same for every reader: let browsers and proxies revalidate cheaply."""
     if request.method == "GET" and response.status_code == 200 and not response.headers.getlist("Set-Cookie"):
-        response.headers.setdefault("Cache-Control", "public, max-age=60, stale-while-revalidate=300")
+        config = current_app.config
+        response.headers.setdefault(
+            "Cache-Control",
+            f"public, max-age={int(config['PUBLIC_MAX_AGE'])}, "
+            f"stale-while-revalidate={int(config['PUBLIC_STALE_WHILE_REVALIDATE'])}",
+        )
         response.add_etag()
         response.make_conditional(request)
     return response

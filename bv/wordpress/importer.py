@@ -560,6 +560,8 @@ class Importer:
                 category.names.append(CategoryName(locale=locale, name=name[:80], slug=slug))
             db.session.add(category)
             db.session.flush()
+            # a new section reaches every page's menu
+            events.site_content_changed.send(category, what="category")
             self.report.categories_created += 1
         row.target_id = category.id
         self._categories[anchor] = category

@@ -1,0 +1,256 @@
+"""The server-side page cache: whole public pages for anonymous readers, and shared fragments.
+
+A page is stored under its full URL, its language and the content version
+(`bv.cache.version`), which every change readers can see replaces in the same transaction.
+So a page is never served after the change it predates, whichever worker stored it, and
+the cache needs no purging: old keys are simply never asked for again and expire.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from flask import Flask, current_app, g, render_template, request, request_finished
+from markupsafe import Markup
+
+from bv.cache import version
+from bv.extensions import db, page_cache
+from bv.i18n import LANG_COOKIE
+
+# pages that are the same for every anonymous reader; search is left out (its addresses are
+# as many as readers' queries), and so are forms with CSRF tokens (newsletter)
+CACHED_ENDPOINTS = frozenset({
+    "site.home",
+    "site.category",
+    "site.tag",
+    "site.author",
+    "site.article",
+    "site.about",
+    "feeds.rss",
+    "feeds.category_rss",
+})
+# requests whose pages show the menu and footer fragments
+FRAGMENT_BLUEPRINTS = frozenset({"site", "feeds"})
+# a notice in the address (the switcher's "not in this language") is for one reader
+NOTICE_ARGS = ("unavailable",)
+# the headers a stored page keeps; the rest (security headers, ETag, request id) are added
+# again on every answer, and Set-Cookie is never stored at all
+STORED_HEADERS = (
+    "Content-Type",
+    "Cache-Control",
+    "Last-Modified",
+    "Content-Language",
+    "Link",
+    "X-Robots-Tag",
+)
+STATUS_HEADER = "X-Page-Cache"
+EXTENSION = "bv_page_cache"
+
+
+def enabled() -> bool:
+    """BV_PAGE_CACHE (on unless 0): the page cache and the fragment caches."""
+    return bool(current_app.config.get("PAGE_CACHE"))
+
+
+def _state() -> dict:
+    return current_app.extensions[EXTENSION]
+
+
+def _available() -> bool:
+    """False for a short while after the cache's storage failed (Redis away)."""
+    return time.monotonic() >= _state()["down_until"]
+
+
+def _failed(action: str) -> None:
+    """The storage failed: serve without a cache for PAGE_CACHE_RETRY_SECONDS, log it once."""
+    state = _state()
+    if _available():
+        current_app.logger.warning(
+            "page cache unavailable (%s); pages are rendered without it", action, exc_info=True
+        )
+    state["down_until"] = time.monotonic() + float(current_app.config["PAGE_CACHE_RETRY_SECONDS"])
+
+
+def cache_get(key: str):
+    """A stored value, or None when absent or when the storage is away (never an error)."""
+    if not _available():
+        return None
+    try:
+        return page_cache.get(key)
+    except Exception:
+        _failed("read")
+        return None
+
+
+def cache_set(key: str, value) -> None:
+    """Store a value; a storage that is away only means the next reader renders again."""
+    if not _available():
+        return
+    try:
+        page_cache.set(key, value, timeout=int(current_app.config["PAGE_CACHE_TIMEOUT"]))
+    except Exception:
+        _failed("write")
+
+
+def health() -> str:
+    """For /healthz: "off", "ok", or "down" when the storage does not answer."""
+    if not enabled():
+        return "off"
+    if not _available():
+        return "down"
+    try:
+        page_cache.get("health-probe")
+    except Exception:
+        _failed("health check")
+        return "down"
+    return "ok"
+
+
+def personal_request() -> bool:
+    """True when this reader's page may differ from everyone's: a session (flash notices,
+    CSRF tokens, a staff sign-in), a remember-me or language cookie, credentials, a notice."""
+    cookies = request.cookies
+    personal_cookies = (
+        current_app.config["SESSION_COOKIE_NAME"],
+        current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"),
+        LANG_COOKIE,
+    )
+    if any(name in cookies for name in personal_cookies):
+        return True
+    if "Authorization" in request.headers:
+        return True
+    return any(name in request.args for name in NOTICE_ARGS)
+
+
+def _lang() -> str:
+    return g.get("lang_code") or ""
+
+
+def page_key(content_version: int) -> str:
+    """The full URL (host and query included), the language and the content version."""
+    digest = hashlib.sha256(request.url.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"page:{content_version}:{_lang()}:{digest}"
+
+
+def _read_version() -> int | None:
+    """The content version, read first, before any of the page's own queries."""
+    try:
+        return version.current()
+    except Exception:
+        # the page itself will say what is wrong; the cache only steps aside
+        current_app.logger.exception("content version unreadable")
+        db.session.rollback()
+        return None
+
+
+def serve_cached_page():
+    """before_request: answer a stored page, or note where this one will be stored."""
+    if not enabled() or request.method not in ("GET", "HEAD"):
+        return None
+    cacheable = request.endpoint in CACHED_ENDPOINTS
+    if not cacheable and request.blueprint not in FRAGMENT_BLUEPRINTS:
+        return None
+    content_version = _read_version()
+    if content_version is None:
+        return None
+    g.content_version = content_version
+    if not cacheable:
+        return None
+    if personal_request():
+        g.page_cache_status = "bypass"
+        return None
+    key = page_key(content_version)
+    stored = cache_get(key)
+    if stored is None:
+        g.page_cache_status = "miss"
+        g.page_cache_key = key
+        return None
+    g.page_cache_status = "hit"
+    body, status, headers = stored
+    return current_app.response_class(body, status=status, headers=headers)
+
+
+def store_page(sender, response, **extra) -> None:
+    """request_finished: keep the finished page when it is the same for everyone.
+
+    This runs after the session is saved, so a Set-Cookie the session added is seen here.
+    """
+    key = g.get("page_cache_key")
+    if key is None or request.method != "GET":
+        return
+    if response.status_code != 200 or response.headers.getlist("Set-Cookie"):
+        return
+    if response.is_streamed or response.direct_passthrough:
+        return
+    cache_control = response.headers.get("Cache-Control", "")
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return
+    headers = [(name, value) for name, value in response.headers if name in STORED_HEADERS]
+    cache_set(key, (response.get_data(), response.status_code, headers))
+
+
+def mark_status(response):
+    """after_request: say what the cache did (hit, miss, bypass) for operators and tests."""
+    status = g.get("page_cache_status")
+    if status:
+        response.headers[STATUS_HEADER] = status
+    return response
+
+
+def cached_fragment(template_name: str) -> Markup:
+    """A partial every public page shares (menu, footer), rendered once per language and
+    content version; rendered afresh when the version is unknown or the cache is off."""
+    content_version = g.get("content_version")
+    if content_version is None or not enabled():
+        return Markup(render_template(template_name))
+    # the footer's copyright line names the year
+    key = f"fragment:{content_version}:{_lang()}:{template_name}:{time.gmtime().tm_year}"
+    html = cache_get(key)
+    if html is None:
+        html = render_template(template_name)
+        cache_set(key, html)
+    return Markup(html)
+
+
+def cache_config(app: Flask) -> dict:
+    """Flask-Caching's settings: Redis with BV_REDIS_URL (or BV_CACHE_REDIS_URL), else files
+    in instance/page-cache shared by every worker on this machine; nothing when switched off."""
+    timeout = int(app.config["PAGE_CACHE_TIMEOUT"])
+    if not app.config.get("PAGE_CACHE"):
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
+    redis_url = app.config.get("CACHE_REDIS_URL") or app.config.get("REDIS_URL")
+    if redis_url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_KEY_PREFIX": "bv:",
+            "CACHE_DEFAULT_TIMEOUT": timeout,
+            # a Redis that does not answer must cost a page little, not hang it
+            "CACHE_OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+        }
+    return {
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": app.config.get("PAGE_CACHE_DIR") or str(Path(app.instance_path) / "page-cache"),
+        "CACHE_DEFAULT_TIMEOUT": timeout,
+        "CACHE_THRESHOLD": int(app.config["PAGE_CACHE_THRESHOLD"]),
+    }
+
+
+def switched_on(value) -> bool:
+    """BV_PAGE_CACHE as written in the environment: 0, false, off and no turn it off."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "off", "no")
+    return bool(value)
+
+
+def init_app(app: Flask) -> None:
+    """Bind the cache and install the hooks."""
+    app.config["PAGE_CACHE"] = switched_on(app.config.get("PAGE_CACHE"))
+    page_cache.init_app(app, config=cache_config(app))
+    app.extensions[EXTENSION] = {"down_until": 0.0}
+    app.before_request(serve_cached_page)
+    app.after_request(mark_status)
+    request_finished.connect(store_page, app)
+    app.jinja_env.globals["cached_fragment"] = cached_fragment
