@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app bv
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install migrate catalogs lint bench clean
+.PHONY: run test install migrate catalogs lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ test: catalogs lint
 
 bench: catalogs
 	$(BIN)/python bench/run.py
+
+# PNGs of the reading site and the newsroom for the README (needs Debian's chromium)
+screenshots: catalogs
+	$(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -73,7 +73,7 @@ def test_reader_switches_language_and_stays_on_the_article(live_server, page, de
         sq_slug, mk_slug = article.translation("sq").slug, article.translation("mk").slug
     page.goto(f"{live_server}/sq/a/{sq_slug}")
     assert page.locator("html").get_attribute("lang") == "sq"
-    page.locator(".switcher").get_by_text("Македонски").click()
+    page.locator(".switcher").get_by_role("link", name="Македонски").click()
     page.wait_for_load_state()
     assert urlparse(page.url).path == f"/mk/a/{mk_slug}"
     assert page.locator("html").get_attribute("lang") == "mk"
@@ -92,7 +92,7 @@ def test_missing_language_leads_to_a_clear_notice(live_server, page, demo_app):
         source = article.source
         path = f"/{source.locale}/a/{source.slug}"
     page.goto(live_server + path)
-    page.locator(".switcher").get_by_text("English").click()
+    page.locator(".switcher").get_by_role("link", name="English").click()
     page.wait_for_load_state()
     assert urlparse(page.url).path == "/en/"
     notice = page.get_by_role("status")

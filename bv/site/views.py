@@ -22,6 +22,7 @@ from bv.extensions import db
 from bv.i18n import LANG_COOKIE, LOCALES, negotiated_locale
 from bv.settings import settings_for
 from bv.site import queries
+from bv.site.share import share_links
 from bv.site.urls import absolute_url, article_url, fill_lang_code, pop_lang_code
 
 bp = Blueprint("site", __name__, url_prefix="/<lang:lang_code>")
@@ -264,19 +265,29 @@ def article(slug: str):
     versions = {
         t.locale: t for t in translation.article.translations if t.is_published
     }
+    related = queries.related(translation)
+    canonical = article_url(translation, absolute=True)
     return render_template(
         "site/article.html",
         translation=translation,
         article=translation.article,
         versions=versions,
-        related=queries.related(translation),
+        related=related,
+        latest=_latest_beside(translation, related),
+        share=share_links(canonical, translation.live_headline),
         # every article loads the tags, tagged or not, so its page costs the same queries
         tag_slugs=tag_slugs(queries.all_tags(), g.lang_code),
         author_slug=byline_slug(translation.article.byline) if translation.article.byline else None,
-        canonical=article_url(translation, absolute=True),
+        canonical=canonical,
         switch_target={"article": translation.article_id},
         show_outdated_notice=_show_outdated_notice(),
     )
+
+
+def _latest_beside(translation, related, limit: int = 5) -> list:
+    """The newest articles for the article's sidebar, less itself and those already related."""
+    shown = {translation.id, *(t.id for t in related)}
+    return [t for t in queries.latest(g.lang_code, limit + len(shown)) if t.id not in shown][:limit]
 
 
 def _show_outdated_notice() -> bool:
