@@ -8,6 +8,7 @@
   var saveUrl = form.getAttribute("data-save-url");
   var CHIP = /\[\/?\d{1,4}\/?\]/g;
   var saved = new Map();  // textarea -> {text, reviewed} as the server last had it
+  var inflight = new Set();  // segment saves not answered yet
   var help = document.getElementById("shortcut-help");
   if (help) help.hidden = false;
 
@@ -59,7 +60,7 @@
     if (area.getAttribute("data-conflict") && !deliberate) return Promise.resolve();
     var sent = current(area);
     show(area, msg("saving"), "saving");
-    return fetch(saveUrl, {
+    var request = fetch(saveUrl, {
       method: "POST",
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json",
@@ -91,6 +92,9 @@
         }
       });
     }).catch(function () { show(area, msg("failed"), "failed"); });
+    inflight.add(request);
+    request.then(function () { inflight.delete(request); });
+    return request;
   }
 
   function move(from, step) {
@@ -140,6 +144,8 @@
     var row = event.target.closest && event.target.closest("tr.seg");
     if (!row) return;
     if (event.relatedTarget && row.contains(event.relatedTarget)) return;
+    // a click on a submit button: the whole form saves this segment itself
+    if (event.relatedTarget && event.relatedTarget.type === "submit") return;
     var area = row.querySelector("textarea");
     if (area) save(area, false);
   });
@@ -172,7 +178,14 @@
 
   // warn before leaving with text the server does not have
   var submitting = false;
-  form.addEventListener("submit", function () { submitting = true; });
+  form.addEventListener("submit", function (event) {
+    submitting = true;
+    // a segment save still on its way changes the version: send the form once it is answered
+    if (inflight.size) {
+      event.preventDefault();
+      Promise.all(Array.from(inflight)).then(function () { form.submit(); });
+    }
+  });
   window.addEventListener("beforeunload", function (event) {
     if (submitting) return;
     if (areas.some(changed)) { event.preventDefault(); event.returnValue = ""; }
