@@ -353,3 +353,24 @@ def test_job_pages_follow_the_job_and_name_the_article(mt_app, drafted, staff):
     assert 'id="batch-progress"' in page and headline in page
     ids = location.split("batch=")[1].split("%2C")
     assert len(re.findall(r'<tr class="job-progress"', page)) == len(ids) == 1
+
+
+def test_chips_of_any_source_restore_it_exactly():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from([
+        "Tetova ", "Тетово ", "[lidhja](https://example.org/a_b) ", "**fort** ", "*pjerrët* ",
+        "_theks_ ", "`kod` ", "https://example.org/x ", "[1] ", "{2} ", "\\* ", "<b> ", "a\nb ",
+        "[teksti][ref] ", "**[brenda](https://e.org)** ", "e-Albania, ", "MEK. ",
+    ])
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(pieces, min_size=1, max_size=8))
+    def round_trip(parts):
+        source = "".join(parts).strip()
+        chips = inline.to_chips(source)
+        assert inline.from_chips(chips.text, chips) == source
+        assert inline.chip_target(source, chips) == chips.text
+
+    round_trip()
