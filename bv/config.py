@@ -19,6 +19,19 @@ def defaults(instance_path: Path) -> dict:
         "DATABASE_URL": None,
         "REDIS_URL": None,
         "UPLOAD_FOLDER": str(instance_path / "uploads"),
+        # where image files live: "local" (UPLOAD_FOLDER, a shared disk on several machines)
+        # or "s3" (any S3-compatible bucket; see docs/deploy.md)
+        "MEDIA_STORAGE": "local",
+        "S3_BUCKET": None,
+        "S3_PREFIX": "",
+        "S3_ENDPOINT_URL": None,
+        "S3_REGION": None,
+        "S3_ACCESS_KEY_ID": None,
+        "S3_SECRET_ACCESS_KEY": None,
+        "S3_TIMEOUT": 10,
+        # how many proxies (nginx, a load balancer) stand in front and set X-Forwarded-*:
+        # 0 trusts none, so a client cannot forge its address for the rate limits
+        "PROXY_COUNT": 0,
         "MAX_IMAGE_BYTES": 12 * 1024 * 1024,
         "MAX_IMAGE_PIXELS": 40_000_000,
         # above the image limit, so an oversized photo gets a form error, not a bare 413

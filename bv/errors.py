@@ -106,16 +106,18 @@ def render_http_error(error: HTTPException):
 def render_server_error(error: Exception):
     """Roll back, log, and show a localized 500 page."""
     original = getattr(error, "original_exception", None) or error
+    # a deliberate 502/503 (storage or a service away) keeps its code, so proxies may retry
+    code = error.code if isinstance(error, HTTPException) and (error.code or 0) > 500 else 500
     current_app.logger.error("unhandled error on %s", request.path, exc_info=original)
     db.session.rollback()
     try:
         lang = current_language()
         # the rollback expired whatever the view loaded: load the menu again, or go without
         _load_page_context(lang, fresh=True)
-        return render_template("errors/500.html", lang=lang, switch_target={}), 500
+        return render_template("errors/500.html", lang=lang, switch_target={}), code
     except Exception:
         current_app.logger.exception("500 page failed")
-        return FALLBACK_500, 500
+        return FALLBACK_500, code
 
 
 def init_app(app: Flask) -> None:

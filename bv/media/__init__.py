@@ -1,20 +1,19 @@
 """Images (lead images and pictures in the text): validated with Pillow, stored in responsive
-sizes, served from instance/uploads."""
+sizes through the storage interface (`storage.py`: instance/uploads, or an S3-compatible bucket)."""
 
 from __future__ import annotations
 
 import io
 import uuid
 import warnings
-from pathlib import Path
 
 from flask import (
     Blueprint,
     Flask,
+    abort,
     current_app,
     g,
     has_app_context,
-    send_from_directory,
     url_for,
 )
 from flask_babel import LazyString, format_decimal
@@ -26,6 +25,7 @@ from sqlalchemy import select
 from bv.articles import rendering
 from bv.articles.models import Image
 from bv.extensions import db
+from bv.media import storage as media_storage
 
 # phones write multi-picture JPEGs, which Pillow calls MPO; we keep the first picture
 ACCEPTED_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -127,8 +127,7 @@ def _flattened(picture: PILImage.Image) -> PILImage.Image:
 def _write_sizes(picture: PILImage.Image) -> Image:
     # every size is a JPEG (small, and read everywhere, social cards included),
     # so transparency is flattened onto white rather than kept
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
+    store = media_storage.storage()
     stem = uuid.uuid4().hex
     # phone photos are often Display P3: keep the colour profile, or colours go dull
     icc_profile = picture.info.get("icc_profile")
@@ -138,14 +137,22 @@ def _write_sizes(picture: PILImage.Image) -> Image:
     for width in widths:
         height = round(picture.height * width / picture.width)
         resized = picture.resize((width, height), PILImage.Resampling.LANCZOS)
+        out = io.BytesIO()
         resized.save(
-            folder / f"{stem}-{width}.jpg",
+            out,
             "JPEG",
             quality=82,
             optimize=True,
             progressive=True,
             icc_profile=icc_profile,
         )
+        try:
+            store.save(f"{stem}-{width}.jpg", out.getvalue(), "image/jpeg")
+        except media_storage.StorageError:
+            current_app.logger.exception("media: could not store %s-%s.jpg", stem, width)
+            raise ImageRejected(
+                _l("The image could not be stored just now. Please try again in a minute.")
+            ) from None
     largest = widths[-1]
     image = Image(
         stem=stem,
@@ -221,11 +228,14 @@ def picture_snippet(image: Image, *, alt: str = "", caption: str = "") -> str:
 @bp.get("/media/<name>")
 def file(name: str):
     """Serve a stored size; names are content-unique, so they may be cached for a year."""
-    return send_from_directory(current_app.config["UPLOAD_FOLDER"], name, max_age=31536000)
+    if "/" in name or "\\" in name or name.startswith("."):
+        abort(404)
+    return media_storage.storage().response(name)
 
 
 def init_app(app: Flask) -> None:
     """Register the media route and template helpers."""
+    app.extensions["bv.media.storage"] = media_storage.build(app)
     app.register_blueprint(bp)
     rendering.register_picture_finder(picture_for)
     app.jinja_env.globals["image_src"] = image_src

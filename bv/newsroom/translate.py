@@ -279,7 +279,7 @@ def cancel_job(job_id: int):
 @bp.get("/articles/<int:article_id>/<locale>/export.<fmt>")
 @login_required
 def export_file(article_id: int, locale: str, fmt: str):
-    """Download the translation as XLIFF 1.2 or PO."""
+    """Download the translation as XLIFF 1.2 or PO, or the zipped translation kit."""
     if fmt not in files.FORMATS:
         abort(404)
     article, locale = loaders.translatable_or_403(article_id, locale)

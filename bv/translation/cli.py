@@ -98,13 +98,14 @@ def _fail_on(failed: int) -> None:
 @click.option("--to", "locale", type=click.Choice(LOCALES), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--format", "fmt", type=click.Choice(sorted(files.FORMATS)), default=None,
-              help="xliff or po; by default from the file name.")
+              help="xliff, po or zip (the translation kit: an OmegaT project with XLIFF, PO, "
+              "TMX and TBX); by default from the file name.")
 def export_command(article_id, locale, output, fmt):
-    """Write one translation as XLIFF 1.2 (or PO)."""
+    """Write one translation as XLIFF 1.2, PO, or the zipped translation kit."""
     article = _article(article_id)
     if locale == article.source_locale:
         raise click.BadParameter(f"{locale} is the article's source language", param_hint="--to")
-    fmt = fmt or ("po" if output.suffix == ".po" else "xliff")
+    fmt = fmt or {".po": "po", ".zip": "zip"}.get(output.suffix, "xliff")
     data, _name, _mime = files.export(article, locale, fmt)
     output.write_bytes(data)
     click.echo(f"wrote {output} ({len(data)} bytes)")
@@ -130,6 +131,10 @@ def import_command(path):
         click.echo(("error: " if mismatch.blocking else "warning: ") + str(mismatch.message), err=True)
     if report.blocked:
         raise click.ClickException("nothing imported")
+    if report.unchanged:
+        click.echo(f"the file changes nothing in article {article.id} ({doc.target_locale}); "
+                   "no new version")
+        return
     db.session.commit()
     click.echo(f"imported {report.imported} segments into article {article.id} ({doc.target_locale})")
 

@@ -9,19 +9,32 @@ Where things live in the files:
 - XLIFF: one <file original="article-<id>" source-language target-language>; the source revision
   and translation version are <note from="bv:source-revision"> and <note
   from="bv:translation-version"> in its <header>. A unit's id and resname are the segment key;
-  its state is the <target state>: translated, signed-off (reviewed), needs-review-translation;
-  a new unit has no target. The bv note is <note from="bv">, the previous source an
-  <alt-trans origin="previous">, as translate-toolkit's po2xliff writes it.
+  its state is the <target state>: translated, signed-off (reviewed, the only approved="yes"),
+  needs-review-translation (unreviewed machine text). A new unit carries
+  <target state="new"> holding the source: OmegaT's XLIFF filter translates what is in
+  <target> and skips a unit without one. An outdated unit carries the new source the same way
+  (state="needs-translation") and its previous source and translation in <alt-trans
+  origin="previous">, where tools offer it as a match. Inline Markdown (links, emphasis,
+  code, line breaks) is <bpt>/<ept>/<ph> holding the Markdown it stands for, numbered by
+  bv.translation.mt.placeholders, so a CAT tool shows it as protected tags; a target tag
+  takes its Markdown from the source tag of the same id. The target language is repeated in
+  <note from="bv:target-language"> so a file whose language was changed is refused.
 - PO: metadata in the header (Language, X-Source-Language, X-BV-Article-Id,
-  X-BV-Source-Revision, X-BV-Translation-Version); msgctxt is the key; needs-review units are
-  fuzzy, reviewed ones carry a "reviewed" flag (a tool that drops it only downgrades them to
-  translated); the note is an extracted comment (#.), the previous source is #| msgid.
-A target written for a unit still 'new' can only come back as 'needs-review': neither format
-has an untranslated state with text.
+  X-BV-Source-Revision, X-BV-Translation-Version, X-BV-Target-Language); msgctxt is the key;
+  needs-review units are fuzzy, outdated ones fuzzy with the previous source as #| msgid (what
+  msgmerge writes), reviewed ones carry a "reviewed" flag (a tool that drops it only downgrades
+  them to translated); the note is an extracted comment (#.). Inline Markdown becomes numbered
+  tags, as in Lingui's and react-intl's catalogs: `<1>text</1>` for a pair (link, emphasis),
+  `<2/>` for a single code (code span, line break, URL); a `#. bv-codes: {...}` comment maps
+  each tag to its Markdown. Literal text that looks like such a tag is itself a tag, so it
+  survives. The previous source (#| msgid) stays plain Markdown.
+A target written for a unit still 'new' can only come back as 'needs-review' (OmegaT keeps the
+state); a target still equal to the source in a new or needs-translation unit is untranslated.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,28 +42,35 @@ from pathlib import PurePosixPath
 
 from flask_babel import lazy_gettext as _l
 from translate.misc.xml_helpers import getText
-from translate.storage import pypo, xliff
+from translate.storage import pypo, tbx, tmx, xliff
 
 from bv.translation.mt.errors import language_name
+from bv.translation.mt.placeholders import Protector, Token
 from bv.translation.segments import key_order, normalize_text
 
-STATES = ("new", "translated", "reviewed", "needs-review")
+# outdated: the source changed since `target` was made from `previous_source`
+STATES = ("new", "translated", "reviewed", "needs-review", "outdated")
 XLIFF_NAMESPACE = "urn:oasis:names:tc:xliff:document:1.2"
 REVISION_NOTE = "bv:source-revision"
 VERSION_NOTE = "bv:translation-version"
+TARGET_NOTE = "bv:target-language"
+PO_CODES = "bv-codes: "
 PO_HEADERS = {
     "article_id": "X-BV-Article-Id",
     "source_revision": "X-BV-Source-Revision",
     "translation_version": "X-BV-Translation-Version",
     "source_locale": "X-Source-Language",
     "target_locale": "Language",
+    "exported_target": "X-BV-Target-Language",
 }
 _EXPORT_STATES = {
     "translated": "translated",
     "reviewed": "signed-off",
     "needs-review": "needs-review-translation",
-    "new": "needs-translation",
+    "new": "new",
+    "outdated": "needs-translation",
 }
+_UNTRANSLATED = ("new", "needs-translation")
 _XLIFF_SKELETON = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     f'<xliff version="1.2" xmlns="{XLIFF_NAMESPACE}">'
@@ -94,6 +114,7 @@ class ExchangeDocument:
     # the PO header's Last-Translator and Language-Team, and when the translation last changed
     team: str = ""
     revised_at: datetime | None = None
+    translator: str = ""  # the PO Last-Translator: who last changed the translation
 
 
 class ExchangeError(Exception):
@@ -115,11 +136,214 @@ class Mismatch:
     details: dict = field(default_factory=dict)
 
 
+class TagError(ValueError):
+    """Inline tags in a target that do not match its source."""
+
+
+# inline markup: Markdown ⇄ tags
+
+
+def inline_parts(text: str) -> list[str | Token]:
+    """A segment as literal text and placeholders, numbered from 1 (the MT tokenizer)."""
+    return Protector().protect(text or "").parts
+
+
+def _aligned(target: str | list[str | Token], source_parts: list[str | Token]) -> list[str | Token]:
+    """The target's markup as the source's placeholders where it matches them; the rest stays
+    literal text (markup a translator added or changed cannot borrow a source tag)."""
+    by_id = {p.id: p for p in source_parts if isinstance(p, Token)}
+    used: set[int] = set()
+    parts = inline_parts(target) if isinstance(target, str) else target
+    mapped: dict[int, int] = {}  # target placeholder id → source placeholder id
+    for part in parts:
+        if not isinstance(part, Token) or part.role == "close":
+            continue
+        partner = next((p for p in parts if isinstance(p, Token) and p.id == part.partner), None)
+        for candidate in by_id.values():
+            if candidate.id in used or candidate.role != part.role or candidate.value != part.value:
+                continue
+            if part.role == "open" and (partner is None
+                                        or by_id[candidate.partner].value != partner.value):
+                continue
+            used.add(candidate.id)
+            mapped[part.id] = candidate.id
+            if part.role == "open":
+                used.add(candidate.partner)
+                mapped[partner.id] = candidate.partner
+            break
+    return [by_id[mapped[p.id]] if isinstance(p, Token) and p.id in mapped
+            else (p.value if isinstance(p, Token) else p) for p in parts]
+
+
+def _joined(parts: list[str | Token]) -> list[str | Token]:
+    out: list[str | Token] = []
+    for part in parts:
+        if isinstance(part, str) and out and isinstance(out[-1], str):
+            out[-1] += part
+        elif part != "":
+            out.append(part)
+    return out
+
+
+def _fill_xml(element, parts: list[str | Token], namespaced, dialect: str) -> None:
+    """Write parts into an lxml element: XLIFF <bpt id>/<ept id>/<ph id>, or TMX i/x."""
+    element.text = None
+    for child in list(element):
+        element.remove(child)
+    last = None
+    for part in _joined(parts):
+        if isinstance(part, str):
+            if last is None:
+                element.text = (element.text or "") + part
+            else:
+                last.tail = (last.tail or "") + part
+            continue
+        if part.role == "open":
+            tag, number = "bpt", part.id
+        elif part.role == "close":
+            tag, number = "ept", part.partner
+        else:
+            tag, number = "ph", part.id
+        if dialect == "xliff":
+            attrs = {"id": str(number)}
+        else:
+            attrs = {"x": str(number)} if tag == "ph" else {"i": str(number)}
+        last = element.makeelement(namespaced(tag), attrs)
+        last.text = part.value
+        element.append(last)
+
+
+_OPEN = {"bpt": "open", "bx": "open", "ept": "close", "ex": "close",
+         "ph": "atom", "x": "atom", "it": "atom"}
+
+
+def _read_xml(element) -> list[str | tuple[str, str, str]]:
+    """Literal text and (role, id, content) for each inline tag; <mrk> is looked through."""
+    out: list = [element.text or ""]
+    for child in element:
+        name = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        if name == "mrk":
+            out.extend(_read_xml(child))
+        elif name in _OPEN:
+            number = child.get("id") or child.get("rid") or ""
+            out.append((_OPEN[name], number, "".join(child.itertext())))
+        elif name:
+            out.append(("unknown", name, "".join(child.itertext())))
+        out.append(child.tail or "")
+    return out
+
+
+def _markdown(items) -> str:
+    """Source text: every tag gives back the Markdown it holds."""
+    return "".join(i if isinstance(i, str) else i[2] for i in items)
+
+
+def _codes_of(items) -> dict[tuple[str, str], str]:
+    return {(i[0], i[1]): i[2] for i in items if not isinstance(i, str)}
+
+
+def _restore(items, codes: dict[tuple[str, str], str]) -> str:
+    """Target text from its tags and the source's codes; TagError when they do not pair."""
+    out, opened, seen = [], [], set()
+    for item in items:
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        role, number, _content = item
+        if (role, number) not in codes:
+            raise TagError(f"tag {role} {number!r} is not in the source")
+        if (role, number) in seen:
+            raise TagError(f"tag {role} {number!r} appears twice")
+        seen.add((role, number))
+        if role == "open":
+            opened.append(number)
+        elif role == "close":
+            if number not in opened:
+                raise TagError(f"tag {number!r} is closed before it is opened")
+            opened.remove(number)
+        out.append(codes[(role, number)])
+    if opened:
+        raise TagError(f"tags {opened} are opened but never closed")
+    return "".join(out)
+
+
+def _tag_error(key: str, error: TagError) -> ExchangeError:
+    return ExchangeError(
+        _l("The tags in segment %(key)s do not match its source: a link, emphasis or code "
+           "tag is missing its pair, is closed before it opens, or was not in the source. "
+           "Fix the tags in your translation tool and upload the file again.", key=key),
+        {"key": key, "reason": str(error)},
+    )
+
+
+# PO: numbered tags <1>…</1> and <2/>
+
+_PO_TAG = re.compile(r"<(/?)(\d{1,6})(/?)>")
+
+
+def _po_tag(part: Token) -> tuple[str, str]:
+    if part.role == "open":
+        return f"<{part.id}>", "open"
+    if part.role == "close":
+        return f"</{part.partner}>", "close"
+    return f"<{part.id}/>", "atom"
+
+
+def _po_escaped(parts: list[str | Token], next_id) -> list[str | Token]:
+    """Literal text that looks like a numbered tag becomes a tag of its own."""
+    out: list[str | Token] = []
+    for part in parts:
+        if not isinstance(part, str):
+            out.append(part)
+            continue
+        pos = 0
+        for m in _PO_TAG.finditer(part):
+            out.append(part[pos:m.start()])
+            out.append(Token(next(next_id), m.group(0)))
+            pos = m.end()
+        out.append(part[pos:])
+    return [p for p in out if p != ""]
+
+
+def _po_text(parts: list[str | Token], codes: dict[str, str]) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        else:
+            tag, _role = _po_tag(part)
+            codes[tag] = part.value
+            out.append(tag)
+    return "".join(out)
+
+
+def _po_items(text: str) -> list[str | tuple[str, str, str]]:
+    items: list = []
+    pos = 0
+    for m in _PO_TAG.finditer(text):
+        items.append(text[pos:m.start()])
+        role = "close" if m.group(1) else ("atom" if m.group(3) else "open")
+        items.append((role, m.group(2), m.group(0)))
+        pos = m.end()
+    items.append(text[pos:])
+    return items
+
+
+def _po_codes(codes: dict[str, str]) -> dict[tuple[str, str], str]:
+    out = {}
+    for tag, value in codes.items():
+        m = _PO_TAG.fullmatch(tag)
+        if m:
+            role = "close" if m.group(1) else ("atom" if m.group(3) else "open")
+            out[(role, m.group(2))] = value
+    return out
+
+
 # export
 
 
 def export_xliff(doc: ExchangeDocument) -> bytes:
-    """An XLIFF 1.2 file for a CAT tool."""
+    """An XLIFF 1.2 file for a CAT tool (OmegaT and tools that read <source> alike)."""
     store = _XliffFile.parsestring(
         _XLIFF_SKELETON.format(
             original=f"article-{doc.article_id}",
@@ -131,7 +355,8 @@ def export_xliff(doc: ExchangeDocument) -> bytes:
     filenode = store.getfilenode(filename)
     header = store.getheadernode(filenode, createifmissing=True)
     for origin, value in ((REVISION_NOTE, doc.source_revision),
-                          (VERSION_NOTE, doc.translation_version)):
+                          (VERSION_NOTE, doc.translation_version),
+                          (TARGET_NOTE, doc.target_locale)):
         note = header.makeelement(store.namespaced("note"), {"from": origin})
         note.text = str(value)
         header.append(note)
@@ -140,13 +365,31 @@ def export_xliff(doc: ExchangeDocument) -> bytes:
         xunit = store.addsourceunit(unit.source, filename=filename)
         xunit.setid(unit.key)
         xunit.xmlelement.set("resname", unit.key)
-        if unit.target:
-            xunit.target = unit.target
-            xunit.set_state_n(xunit.statemap[_EXPORT_STATES[unit.state]])
+        source_parts = inline_parts(unit.source)
+        _fill_xml(xunit.getlanguageNode(lang=None, index=0), source_parts, store.namespaced, "xliff")
+        if unit.state in ("new", "outdated"):
+            # the source again: what OmegaT offers for translation, and what Okapi copies
+            target_parts = source_parts
+        else:
+            target_parts = _aligned(unit.target, source_parts)
+        xunit.target = unit.target or unit.source
+        target_node = xunit.getlanguageNode(lang=None, index=1)
+        _fill_xml(target_node, target_parts, store.namespaced, "xliff")
+        target_node.set("state", _EXPORT_STATES[unit.state])
+        if unit.state == "reviewed":
+            xunit.xmlelement.set("approved", "yes")
+        else:
+            xunit.xmlelement.attrib.pop("approved", None)
         if unit.note:
             xunit.addnote(unit.note, origin="bv")
-        if unit.previous_source:
-            xunit.addalttrans(unit.target, origin="previous", sourcetxt=unit.previous_source)
+        if unit.state == "outdated":
+            previous = inline_parts(unit.previous_source or "")
+            alt = xunit.xmlelement.makeelement(store.namespaced("alt-trans"), {"origin": "previous"})
+            for name, parts in (("source", previous), ("target", _aligned(unit.target, previous))):
+                node = alt.makeelement(store.namespaced(name), {})
+                _fill_xml(node, parts, store.namespaced, "xliff")
+                alt.append(node)
+            xunit.xmlelement.append(alt)
     return bytes(store)
 
 
@@ -162,35 +405,82 @@ def export_po(doc: ExchangeDocument) -> bytes:
         add=True,
         Project_Id_Version=f"bv article {doc.article_id}",
         PO_Revision_Date=revised.astimezone(UTC).strftime("%Y-%m-%d %H:%M+0000"),
-        Last_Translator=team,
+        Last_Translator=doc.translator or team,
         Language_Team=team,
         Language=doc.target_locale,
         X_Source_Language=doc.source_locale,
         X_BV_Article_Id=str(doc.article_id),
         X_BV_Source_Revision=str(doc.source_revision),
         X_BV_Translation_Version=str(doc.translation_version),
+        X_BV_Target_Language=doc.target_locale,
     )
     for unit in doc.units:
         _check_state(unit)
         if not unit.source:
             raise ValueError(f"unit {unit.key} has no source text")  # msgid "" is the header
-        po_unit = store.addsourceunit(unit.source)
+        source_parts = inline_parts(unit.source)
+        top = max((p.id for p in source_parts if isinstance(p, Token)), default=0)
+        next_id = iter(range(top + 1, 10**6))
+        source_parts = _po_escaped(source_parts, next_id)
+        codes: dict[str, str] = {}
+        po_unit = store.addsourceunit(_po_text(source_parts, codes))
         po_unit.setcontext(unit.key)
         if unit.target:
-            po_unit.target = unit.target
-            po_unit.markfuzzy(unit.state in ("needs-review", "new"))
+            # tag lookalikes in the target may match the source's, like any other code
+            own = _po_escaped(inline_parts(unit.target), iter(range(10**6, 2 * 10**6)))
+            target_parts = _po_escaped(_aligned(own, source_parts), next_id)
+            po_unit.target = _po_text(target_parts, codes)
+            po_unit.markfuzzy(unit.state in ("needs-review", "new", "outdated"))
         if unit.state == "reviewed":
             po_unit.settypecomment("reviewed")
         if unit.note:
             po_unit.addnote(unit.note, origin="developer")
-        if unit.previous_source:
-            po_unit.prev_source = unit.previous_source
+        if codes:
+            po_unit.addnote(PO_CODES + json.dumps(codes, ensure_ascii=False), origin="developer")
+        if unit.state == "outdated":
+            po_unit.prev_source = unit.previous_source or ""
     return bytes(store)
 
 
 def _check_state(unit: ExchangeUnit) -> None:
     if unit.state not in STATES:
         raise ValueError(f"unknown state {unit.state!r} for unit {unit.key}")
+
+
+# memory and glossary next to the XLIFF
+
+
+def export_tmx(source_locale: str, target_locale: str,
+               pairs: list[tuple[str, str, str]]) -> bytes:
+    """A TMX 1.4 memory of (source, target, note) pairs; inline Markdown as <bpt>/<ept>/<ph>,
+    numbered as in the XLIFF, so tools match tags as well as words."""
+    store = tmx.tmxfile(sourcelanguage=source_locale, targetlanguage=target_locale)
+    header = store.document.getroot().find("header")
+    header.set("creationtool", "bv")
+    header.set("segtype", "paragraph")
+    header.set("datatype", "plaintext")
+    header.set("o-tmf", "bv")
+    for source, target, note in pairs:
+        store.addtranslation(source, source_locale, target, target_locale, comment=note or None)
+        unit = store.units[-1]
+        source_parts = inline_parts(source)
+        for index, parts in ((0, source_parts), (1, _aligned(target, source_parts))):
+            seg = unit.getlanguageNode(index=index).find("seg")
+            _fill_xml(seg, parts, lambda name: name, "tmx")
+    return bytes(store)
+
+
+def export_tbx(source_locale: str, target_locale: str, terms) -> bytes:
+    """The glossary as TBX; a term that must stay as written is its own translation."""
+    store = tbx.tbxfile(sourcelanguage=source_locale, targetlanguage=target_locale)
+    for term in terms:
+        unit = store.addsourceunit(term.term)
+        unit.target = term.term if term.do_not_translate else (term.translation or "")
+        if term.do_not_translate:
+            unit.addnote("do not translate")
+        if getattr(term, "note", ""):
+            unit.addnote(term.note)
+    return bytes(store)
 
 
 # import
@@ -245,6 +535,21 @@ def _locale(value, name: str) -> str:
     return code
 
 
+def _check_target_language(file_code: str, exported) -> None:
+    """The target language is written twice; a file whose language was edited is refused."""
+    if exported is None:
+        return  # files from before the second copy existed
+    exported_code = _locale(exported, "target language")
+    if exported_code != file_code:
+        raise ExchangeError(
+            _l("This file was exported for a translation into %(exported)s, but its target "
+               "language was changed to %(file)s. Set the language back to %(exported)s, or "
+               "export a new file for %(file)s.",
+               exported=language_name(exported_code), file=language_name(file_code)),
+            {"exported": exported_code, "file": file_code},
+        )
+
+
 def _parse_xliff(data: bytes) -> ExchangeDocument:
     store = _XliffFile.parsestring(data)
     names = store.getfilenames()
@@ -268,39 +573,60 @@ def _parse_xliff(data: bytes) -> ExchangeDocument:
         source_revision=_integer(notes.get(REVISION_NOTE), REVISION_NOTE),
         translation_version=_integer(notes.get(VERSION_NOTE), VERSION_NOTE),
     )
+    _check_target_language(doc.target_locale, notes.get(TARGET_NOTE))
     for unit in store.units:
         key = unit.xmlelement.get("resname") or unit.getid().split("\x04")[-1]
+        source_node = unit.getlanguageNode(lang=None, index=0)
+        source_items = _read_xml(source_node) if source_node is not None else []
+        source = _markdown(source_items)
         target_node = unit.getlanguageNode(lang=None, index=1)
-        target = str(unit.target or "") if target_node is not None else ""
-        state = _xliff_state(target, target_node, unit.xmlelement.get("approved"))
+        target = ""
+        if target_node is not None:
+            try:
+                target = _restore(_read_xml(target_node), _codes_of(source_items))
+            except TagError as error:
+                raise _tag_error(key, error) from None
+        state = _xliff_state(source, target, target_node, unit.xmlelement.get("approved"))
+        previous = None
+        if state == "new":
+            target = ""
+            previous = _previous(unit, store)
+            if previous is not None:
+                state = "outdated"
+                previous, target = previous
         doc.units.append(ExchangeUnit(
             key=key,
-            source=str(unit.source or ""),
+            source=source,
             target=target,
             state=state,
             note=unit.getnotes(origin="bv"),
-            previous_source=_previous_source(unit, store),
+            previous_source=previous,
         ))
     return _checked(doc)
 
 
-def _xliff_state(target: str, target_node, approved: str | None) -> str:
+def _xliff_state(source: str, target: str, target_node, approved: str | None) -> str:
     if not target.strip():
         return "new"
     state = target_node.get("state") or ""
+    # a copy of the source in a unit still to translate is not a translation
+    if state in _UNTRANSLATED and normalize_text(target) == normalize_text(source):
+        return "new"
     if state in ("final", "signed-off"):
         return "reviewed"
     if state == "translated" or (not state and approved != "no"):
         return "translated"
-    # needs-review-*, and text left in a new or needs-translation unit
+    # needs-review-*, and text written into a new or needs-translation unit
     return "needs-review"
 
 
-def _previous_source(unit, store) -> str | None:
+def _previous(unit, store) -> tuple[str, str] | None:
+    """The previous source and translation of an outdated unit (the <alt-trans> bv wrote)."""
     for alt in unit.xmlelement.iterchildren(store.namespaced("alt-trans")):
         source = alt.find(store.namespaced("source"))
-        if alt.get("origin") == "previous" and source is not None:
-            return getText(source) or None
+        target = alt.find(store.namespaced("target"))
+        if alt.get("origin") == "previous" and source is not None and target is not None:
+            return _markdown(_read_xml(source)), _markdown(_read_xml(target))
     return None
 
 
@@ -320,25 +646,41 @@ def _parse_po(data: bytes) -> ExchangeDocument:
             value("translation_version"), PO_HEADERS["translation_version"]
         ),
     )
+    _check_target_language(doc.target_locale, value("exported_target"))
     for unit in store.units:
         if unit.isheader() or unit.isobsolete():
             continue
-        target = str(unit.target or "")
+        key = unit.getcontext()
+        notes, codes = [], {}
+        for line in unit.getnotes("developer").split("\n"):
+            if line.startswith(PO_CODES):
+                codes = json.loads(line[len(PO_CODES):])
+            else:
+                notes.append(line)
+        if not isinstance(codes, dict) or not all(isinstance(v, str) for v in codes.values()):
+            raise ValueError(f"unit {key}: bv-codes is not a map of tags to text")
+        known = _po_codes(codes)
+        try:
+            source = _restore(_po_items(str(unit.source or "")), known)
+            target = _restore(_po_items(str(unit.target or "")), known)
+        except TagError as error:
+            raise _tag_error(key, error) from None
+        previous = str(unit.prev_source) if unit.prev_source else None
         if not target.strip():
-            state = "new"
+            state, target, previous = "new", "", None
         elif unit.isfuzzy():
-            state = "needs-review"
+            state = "outdated" if previous is not None else "needs-review"
         elif unit.hastypecomment("reviewed"):
             state = "reviewed"
         else:
             state = "translated"
         doc.units.append(ExchangeUnit(
-            key=unit.getcontext(),
-            source=str(unit.source or ""),
+            key=key,
+            source=source,
             target=target,
             state=state,
-            note=unit.getnotes("developer"),
-            previous_source=str(unit.prev_source) or None,
+            note="\n".join(notes),
+            previous_source=previous if state == "outdated" else None,
         ))
     return _checked(doc)
 

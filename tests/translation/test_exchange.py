@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from translate.storage import factory, pypo, xliff
+from lxml import etree
+from translate.storage import pypo, xliff
 
 from bv.translation.exchange import (
     ExchangeDocument,
@@ -38,7 +38,7 @@ def document() -> ExchangeDocument:
                 "shpenzimet rriten për **3,5%**.",
                 "Според [Министерството за финансии](https://financa.gov.al/buxheti?viti=2025&v=2), "
                 "расходите растат за **3,5%**.",
-                "needs-review",
+                "outdated",
                 previous_source="Sipas Ministrisë, shpenzimet rriten.",
             ),
             ExchangeUnit("b2", "Bul. Ilirya, Nr.5/2-1\\\n1200 Tetovo \"qendër\" <b>", "", "new"),
@@ -64,8 +64,11 @@ def test_xliff_carries_metadata_where_cat_tools_keep_it():
     units = {u.xmlelement.get("resname"): u for u in store.units}
     assert units["b1"].xmlelement.get("id") == "b1"
     assert units["headline"].getlanguageNode(index=1).get("state") == "signed-off"
-    assert units["b1"].getlanguageNode(index=1).get("state") == "needs-review-translation"
-    assert units["b2"].getlanguageNode(index=1) is None
+    assert units["b1"].getlanguageNode(index=1).get("state") == "needs-translation"
+    # an untranslated unit carries its source as the target: OmegaT translates <target>
+    assert units["b2"].getlanguageNode(index=1).get("state") == "new"
+    assert units["b2"].target == units["b2"].source
+    assert [u.xmlelement.get("approved") for u in store.units] == ["yes", None, None, None, None]
 
 
 def test_po_carries_metadata_in_the_header():
@@ -81,23 +84,62 @@ def test_po_carries_metadata_in_the_header():
     assert units["b1"].prev_source == "Sipas Ministrisë, shpenzimet rriten."
 
 
+def _target_of(root, key):
+    ns = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    return root.find(f".//x:trans-unit[@resname='{key}']/x:target", ns)
+
+
+def _set_target(root, key, fragment: str, state: str) -> None:
+    """What a CAT tool does: new target content, source tags kept as tags."""
+    target = _target_of(root, key)
+    new = etree.fromstring(
+        f'<target xmlns="urn:oasis:names:tc:xliff:document:1.2">{fragment}</target>')
+    target.text = new.text
+    for child in list(target):
+        target.remove(child)
+    for child in new:
+        target.append(child)
+    target.set("state", state)
+
+
 def test_a_cat_tool_edit_in_xliff_comes_back():
-    data = io.BytesIO(export_xliff(document()))
-    data.name = "article-12-mk.xlf"
-    store = factory.getobject(data)
-    units = {u.xmlelement.get("resname"): u for u in store.units}
-    units["b2"].target = "Бул. Илирија, бр. 5/2-1\\\n1200 Тетово „центар“ <b>"
-    units["b1"].target = units["b1"].target.replace("растат", "се зголемуваат")
-    units["b1"].markfuzzy(False)
-    doc = parse(bytes(store), "article-12-mk.xlf")
+    root = etree.fromstring(export_xliff(document()))
+    source_b2 = etree.tostring(_target_of(root, "b2"), encoding="unicode")
+    assert '<ph id="1">\\\n</ph>' in source_b2 and '<ph id="2">&lt;b&gt;</ph>' in source_b2
+    _set_target(root, "b2", 'Бул. Илирија, бр. 5/2-1<ph id="1"/>1200 Тетово „центар“ '
+                '<ph id="2">&lt;b&gt;</ph>', "translated")
+    b1 = _target_of(root, "b1")
+    assert b1.get("state") == "needs-translation"  # outdated: the new source, to translate
+    _set_target(root, "b1", 'Според <bpt id="1">[</bpt>Министерството за финансии<ept id="1">'
+                '](https://financa.gov.al/buxheti?viti=2025&amp;v=2)</ept>, расходите се '
+                'зголемуваат за <bpt id="3">**</bpt>3,5%<ept id="3">**</ept>.', "translated")
+    doc = parse(etree.tostring(root), "article-12-mk.xlf")
     by_key = {u.key: u for u in doc.units}
     assert by_key["b2"].target == "Бул. Илирија, бр. 5/2-1\\\n1200 Тетово „центар“ <b>"
     assert by_key["b2"].state == "translated"
-    assert "се зголемуваат" in by_key["b1"].target
-    assert "(https://financa.gov.al/buxheti?viti=2025&v=2)" in by_key["b1"].target
+    assert by_key["b1"].target == (
+        "Според [Министерството за финансии](https://financa.gov.al/buxheti?viti=2025&v=2), "
+        "расходите се зголемуваат за **3,5%**.")
     assert by_key["b1"].state == "translated"
     assert by_key["headline"] == document().units[0]
     assert doc.source_revision == 34 and doc.translation_version == 5
+
+
+@pytest.mark.parametrize(("fragment", "reason"), [
+    ('Според <bpt id="1">[</bpt>Министерството', "never closed"),
+    ('Според <ept id="1">](x)</ept>Министерството<bpt id="1">[</bpt>', "closed before"),
+    ('Според <ph id="9">x</ph>', "not in the source"),
+    ('Според <bpt id="1">[</bpt>a<ept id="1">]</ept><bpt id="1">[</bpt>b<ept id="1">]</ept>',
+     "twice"),
+])
+def test_broken_tag_pairs_name_the_unit(fragment, reason):
+    root = etree.fromstring(export_xliff(document()))
+    _set_target(root, "b1", fragment, "translated")
+    with pytest.raises(ExchangeError) as error:
+        parse(etree.tostring(root), "a.xlf")
+    assert error.value.details["key"] == "b1"
+    assert reason in error.value.details["reason"]
+    assert "b1" in str(error.value.message)
 
 
 def test_a_cat_tool_edit_in_po_comes_back():
@@ -140,10 +182,11 @@ keys = st.lists(st.sampled_from(["headline", "lede", "caption", "alt"])
 def documents(draw):
     units = []
     for key in draw(keys):
-        state = draw(st.sampled_from(["new", "translated", "reviewed", "needs-review"]))
+        state = draw(st.sampled_from(["new", "translated", "reviewed", "needs-review", "outdated"]))
         units.append(ExchangeUnit(
             key=key, source=draw(text), target="" if state == "new" else draw(text), state=state,
-            note=draw(st.just("") | text), previous_source=draw(st.none() | text),
+            note=draw(st.just("") | text),
+            previous_source=draw(text) if state == "outdated" else None,
         ))
     return ExchangeDocument(
         article_id=draw(st.integers(1, 10**6)), source_locale=draw(st.sampled_from(["sq", "mk", "en"])),
@@ -290,3 +333,51 @@ def test_compare_reports_every_mismatch_at_once_blocking_first():
     assert [m.blocking for m in mismatches] == [True, True, True, False, False, False, False]
     assert mismatches[4].details == {"keys": ["lede", "b2", "caption"]}
     assert mismatches[5].details == {"keys": ["b9"]}
+
+
+def test_po_numbered_tags_and_lookalikes_survive():
+    doc = document()
+    doc.units[1] = ExchangeUnit(
+        "lede", "Shih <1> dhe {7} te [faqja](https://a.example/x) me `kod`.",
+        "Види <1> и {7} на [страницата](https://a.example/x) со `kod`.", "translated")
+    data = export_po(doc)
+    lede = next(u for u in pypo.pofile(data).units if u.getcontext() == "lede")
+    # a pair is <n>…</n>, a single code <n/>; literal text that looks like a tag is a tag
+    assert lede.source == "Shih <5/> dhe <1/> te <2>faqja</2> me <4/>."
+    assert lede.target == "Види <5/> и <1/> на <2>страницата</2> со <4/>."
+    assert parse(data, "a.po") == doc
+    broken = data.replace("<2>страницата</2>".encode(), "<2>страницата".encode())
+    with pytest.raises(ExchangeError) as error:
+        parse(broken, "a.po")
+    assert error.value.details["key"] == "lede"
+
+
+def test_markup_the_translator_changed_stays_text():
+    doc = document()
+    # the target links elsewhere and drops the bold: no source tag fits, the Markdown is text
+    doc.units[2] = ExchangeUnit(
+        "b1", "Sipas [Ministrisë](https://a.example/sq), **3,5%**.",
+        "Според [Министерството](https://a.example/mk), 3,5%.", "translated")
+    for export, filename in FORMATS:
+        assert parse(export(doc), filename) == doc
+    unit = etree.fromstring(export_xliff(doc)).find(
+        ".//{urn:oasis:names:tc:xliff:document:1.2}trans-unit[@resname='b1']")
+    target = unit.find("{urn:oasis:names:tc:xliff:document:1.2}target")
+    assert len(target) == 0 and target.text == doc.units[2].target
+
+
+markdownish = st.lists(st.sampled_from([
+    "[lidhja](https://a.example/x?a=1&b=2)", "[tjetër][ref]", "**fort**", "*pjerrët*", "_dhe_",
+    "`kod`", "<https://b.example>", "<b>", "<1>", "</2>", "<3/>", "{4}", "\\*", "fjalë", " ",
+    "ë", "\\\n", "<x id=\"1\"/>",
+]), min_size=1, max_size=8).map("".join).filter(lambda s: s.strip() == s and s)
+
+
+@settings(deadline=None, max_examples=80)
+@given(markdownish, markdownish, st.sampled_from(["translated", "needs-review", "outdated"]))
+def test_markdown_survives_both_formats(source, target, state):
+    doc = document()
+    doc.units = [ExchangeUnit("b1", source, target, state,
+                              previous_source=source + " x" if state == "outdated" else None)]
+    for export, filename in FORMATS:
+        assert parse(export(doc), filename) == doc
