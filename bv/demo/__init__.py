@@ -21,6 +21,7 @@ from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.media import store_image
 from bv.settings import set_about, set_setting
+from bv.translation.glossary import format_forms
 
 SITE_SETTINGS = {
     "address": {
@@ -87,6 +88,30 @@ PLACES = [
     {"sq": "Shkup", "mk": "Скопје", "en": "Skopje"},
 ]
 KEEP = ["BalkanView", "MEK", "e-Albania"]
+# glossary forms (see glossary.parse_forms): Albanian declines place names, so its case forms
+# map to the one Macedonian or English name; Macedonian writes "the Tetovo villages" with an
+# adjective, which a translation may use instead of the name
+PLACE_FORMS = {
+    "sq": {"Tetovë": ["Tetova", "Tetovës", "Tetovën"],
+           "Gostivar": ["Gostivari", "Gostivarit", "Gostivarin"],
+           "Shkup": ["Shkupi", "Shkupit", "Shkupin"]},
+    "mk": {"Тетово": ["тетовски", "тетовска", "тетовско", "тетовскиот", "тетовската",
+                      "тетовските"],
+           "Гостивар": ["гостиварски", "гостиварска", "гостиварско", "гостиварскиот",
+                        "гостиварската", "гостиварските"],
+           "Скопје": ["скопски", "скопска", "скопско", "скопскиот", "скопската", "скопските"]},
+}
+
+
+def place_forms(place: dict, source: str, target: str) -> str:
+    """A demo place name's forms for one pair, as the glossary page would store them."""
+    pairs = []
+    if target != "sq":
+        # the name is the same in every case of the target: the draft need not be checked
+        sources = [place[source], *PLACE_FORMS.get(source, {}).get(place[source], [])]
+        pairs += [(form, place[target]) for form in sources]
+    pairs += [("", form) for form in PLACE_FORMS.get(target, {}).get(place[target], [])]
+    return format_forms(pairs)
 
 SHARED_SETTINGS = {"phone": "+389 70 250 516", "email": "redaksia@balkanview.example"}
 
@@ -141,6 +166,7 @@ def load_glossary() -> int:
                         target_locale=target,
                         term=place[source],
                         translation=place[target],
+                        forms=place_forms(place, source, target),
                     )
                 )
                 count += 1

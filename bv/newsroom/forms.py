@@ -192,6 +192,16 @@ class GlossaryTermForm(FlaskForm):
         validators=[Length(max=TERM_MAX, message=TOO_LONG)],
     )
     do_not_translate = BooleanField(_l("Do not translate (names, acronyms)"))
+    # read and checked line by line in glossary.parse_forms, which names the faulty line
+    forms = TextAreaField(
+        _l("Inflected forms"),
+        description=_l(
+            "Optional, one per line: “source form → target form”, so the draft uses the form "
+            "the sentence needs (for example “Tetovës → Тетово”), or only a target form that "
+            "the check accepts as well. A form not listed is drafted as the required "
+            "translation and marked for review."
+        ),
+    )
 
     def validate_translation(self, field):
         if not field.data and not self.do_not_translate.data:

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bv.accounts.permissions import can
 from bv.articles import service
 from bv.articles.models import Article
-from bv.errors import MAX_ID
+from bv.errors import MAX_ID, bounded_int
 from bv.extensions import db
 from bv.jobs.models import Job
 from bv.navigation import go_back
@@ -346,6 +346,7 @@ def glossary():
                     form.translation.data,
                     form.do_not_translate.data,
                     user=current_user,
+                    forms=form.forms.data or "",
                 )
             except glossary_service.GlossaryRejected as error:
                 db.session.rollback()
@@ -356,6 +357,15 @@ def glossary():
                 return redirect(url_for("newsroom.glossary", source=source, target=target))
         # nothing was saved; the form below keeps what was typed, with the reason
         status = 422
+    elif can(current_user, "manage_glossary"):
+        # "Edit" on a term fills the form with it; saving the same term changes it
+        editing = request.args.get("edit", type=bounded_int)
+        row = db.session.get(GlossaryTerm, editing) if editing else None
+        if row is not None and (row.source_locale, row.target_locale) == (source, target):
+            form.term.data = row.term
+            form.translation.data = row.translation or ""
+            form.do_not_translate.data = row.do_not_translate
+            form.forms.data = row.forms or ""
     terms = db.session.scalars(
         select(GlossaryTerm)
         .where(GlossaryTerm.source_locale == source, GlossaryTerm.target_locale == target)

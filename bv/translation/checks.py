@@ -18,7 +18,12 @@ from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 
 # one rule type, and one way of finding a term, for drafting and checks
-from bv.translation.mt.placeholders import GlossaryRule, term_pattern
+from bv.translation.mt.placeholders import (
+    GlossaryRule,
+    forms_pattern,
+    rule_pattern,
+    term_pattern,
+)
 from bv.translation.segments import normalize_text
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -353,13 +358,20 @@ def _check_glossary(src: _Text, tgt: _Text, glossary: Sequence[GlossaryRule]) ->
     source_text = normalize_text(src.prose)
     target_text = normalize_text(tgt.prose)
     for rule in glossary:
-        if not rule.term.strip() or not term_pattern(rule.term, src.locale).search(source_text):
+        if not rule.term.strip() or not rule_pattern(rule, src.locale).search(source_text):
             continue
         if rule.do_not_translate:
             if not _kept_pattern(rule.term, tgt.locale).search(target_text):
                 message = _l("“%(term)s” must stay as it is.", term=rule.term)
                 problems.append(Problem("glossary", message, True, {"term": rule.term}))
-        elif rule.translation and not term_pattern(rule.translation, tgt.locale).search(target_text):
+            continue
+        # a term that lists its forms accepts exactly those; one that does not, its base
+        # with a case ending of the language. Never a near miss: "Tetovo" is not "Tetovë".
+        if getattr(rule, "forms", ()):
+            accepted = forms_pattern(_target_forms(rule), tgt.locale)
+        else:
+            accepted = term_pattern(rule.translation, tgt.locale) if rule.translation else None
+        if accepted is not None and not accepted.search(target_text):
             message = _l("“%(term)s” should be translated as “%(translation)s”.",
                          term=rule.term, translation=rule.translation)
             details = {"term": rule.term, "translation": rule.translation}
@@ -367,12 +379,18 @@ def _check_glossary(src: _Text, tgt: _Text, glossary: Sequence[GlossaryRule]) ->
     return problems
 
 
+def _target_forms(rule) -> tuple[str, ...]:
+    forms = getattr(rule, "target_forms", None)
+    return forms if forms is not None else tuple(f for f in (rule.translation,) if f)
+
+
 # script and copies
 
 
 def _without_terms(text: str, glossary: Sequence[GlossaryRule]) -> str:
     for rule in glossary:
-        for term in (rule.term, rule.translation):
+        listed = [form for pair in getattr(rule, "forms", ()) for form in pair]
+        for term in sorted({rule.term, *_target_forms(rule), *listed}, key=len, reverse=True):
             if term and term.strip():
                 text = re.sub(re.escape(term), " ", text, flags=re.IGNORECASE)
     return text

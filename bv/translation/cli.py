@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
@@ -13,11 +14,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bv.accounts.permissions import SYSTEM
 from bv.articles import service
-from bv.articles.models import Article
+from bv.articles.models import Article, ArticleTranslation
 from bv.extensions import db
 from bv.i18n import LOCALES
-from bv.translation import drafting, files
+from bv.translation import drafting, files, quality
 from bv.translation.exchange import ExchangeError, parse
+from bv.translation.models import TranslatedSegment
 from bv.translation.mt import MTError
 from bv.translation.mt.providers import PROVIDERS
 
@@ -50,6 +52,10 @@ def _run(article: Article, locale: str, provider: str | None) -> int:
         f"{outcome.memory_hits} from memory"
         + (f", {len(outcome.failed_keys)} failed: {', '.join(outcome.failed_keys)}" if outcome.failed_keys else "")
         + (f", routes {outcome.routes}" if outcome.routes else "")
+        + (f", flags {outcome.flags}" if outcome.flags else "")
+        + (f", second opinion {outcome.second_opinion_requests} requests "
+           f"{outcome.second_opinion_characters} characters"
+           if outcome.second_opinion_requests else "")
     )
     return len(outcome.failed_keys)
 
@@ -137,6 +143,62 @@ def import_command(path):
         return
     db.session.commit()
     click.echo(f"imported {report.imported} segments into article {article.id} ({doc.target_locale})")
+
+
+@mt.command("flags")
+@click.option("--to", "locale", type=click.Choice(LOCALES), help="Only this target language.")
+def flags_command(locale):
+    """Count the quality flags by kind on drafted segments nobody has saved yet."""
+    stmt = (select(TranslatedSegment.flags, ArticleTranslation.locale)
+            .join(ArticleTranslation, ArticleTranslation.id == TranslatedSegment.translation_id)
+            .where(TranslatedSegment.origin != "human"))
+    if locale:
+        stmt = stmt.where(ArticleTranslation.locale == locale)
+    counts: dict[str, int] = {code: 0 for code in quality.FLAG_ORDER}
+    segments = flagged = 0
+    for stored, _locale in db.session.execute(stmt):
+        segments += 1
+        codes = [f.code for f in quality.flags_from_json(stored)]
+        flagged += bool(codes)
+        for code in codes:
+            counts[code] += 1
+    click.echo(f"{segments} drafted segments, {flagged} with flags")
+    for code in quality.FLAG_ORDER:
+        click.echo(f"  {code:<14} {counts[code]}")
+
+
+@mt.command("calibrate")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=5000, show_default=True,
+              help="The most recently reviewed drafts to read.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def calibrate_command(limit, as_json):
+    """How reviewers' changes (post-edit similarity) differ between flagged and unflagged drafts."""
+    samples = quality.reviewed_samples(limit=limit)
+    report = quality.calibrate(samples)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(f"{report['samples']} reviewed machine drafts, mean post-edit similarity "
+               f"{report['mean_similarity']} %; heavy edit = similarity below "
+               f"{int(100 * report['heavy_edit_below'])} %")
+    click.echo(f"  {'flag':<14} {'flagged':>7} {'sim.':>6} {'others':>7} {'sim.':>6} "
+               f"{'diff':>6} {'J':>6}")
+    for code, row in report["flags"].items():
+        click.echo(_calibration_line(code, row))
+    for name, unit in (("length", "× norm"), ("agreement", "chrF <")):
+        part = report[name]
+        click.echo(f"{name} ({unit}), now {part['current']}, suggested {part['suggested']}")
+        for row in part["candidates"]:
+            click.echo(_calibration_line(str(row["threshold"]), row))
+
+
+def _calibration_line(label: str, row: dict) -> str:
+    def show(value):
+        return "–" if value is None else str(value)
+
+    return (f"  {label:<14} {row['flagged']:>7} {show(row['similarity_flagged']):>6} "
+            f"{row['unflagged']:>7} {show(row['similarity_unflagged']):>6} "
+            f"{show(row['difference']):>6} {show(row['youden_j']):>6}")
 
 
 def init_app(app: Flask) -> None:

@@ -23,8 +23,8 @@ from bv.extensions import db
 from bv.i18n import FORMAT_LOCALES, LOCALES
 from bv.jobs.models import Job
 from bv.jobs.outbox import queue_job
+from bv.translation import quality, store, sync
 from bv.translation import segments as seg
-from bv.translation import store, sync
 from bv.translation.glossary import terms_for
 from bv.translation.memory import lookup_exact, normalize
 from bv.translation.mt import (
@@ -59,6 +59,11 @@ class DraftOutcome:
     suggested_keys: list[str] = field(default_factory=list)
     # why each failed segment has no draft, in the language of whoever asked for it
     failed_reasons: dict[str, str] = field(default_factory=dict)
+    # quality flags by kind on the drafted segments (quality.FLAG_ORDER)
+    flags: dict[str, int] = field(default_factory=dict)
+    # what the second service's drafts cost, included in requests and characters above
+    second_opinion_requests: int = 0
+    second_opinion_characters: int = 0
 
 
 def segments_by_need(article: Article, target: str, keys: Iterable[str] | None = None):
@@ -275,12 +280,14 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
         # abandoned as stale by someone else: stop as well
         return job.cancel_requested or job.status != "running"
 
+    rules = terms_for(article.source_locale, target)
     try:
         results = (
             draft_segments(
                 wanted + suggest,
                 article.source_locale,
                 target,
+                glossary=rules,
                 app_config=config,
                 usage=usage,
                 should_cancel=should_cancel,
@@ -304,6 +311,20 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
     failed_reasons = {
         r.key: _failure_reason(r, kinds[r.key], user) for r in results if r.key not in usable
     }
+    source_texts = dict(wanted)
+    # a second service's draft of the same segments, when two are configured: its
+    # disagreement flags the segment (quality.py); counted in `usage` like the draft
+    second = quality.second_opinions(
+        [(key, source_texts[key], r.provider) for key, r in drafted.items()
+         if r.origin == "machine"],
+        article.source_locale, target, glossary=rules, config=config, usage=usage,
+        should_cancel=should_cancel,
+    ) if drafted else quality.SecondOpinion()
+    assessments = {
+        key: quality.assess(source_texts[key], r.text, source_locale=article.source_locale,
+                            target_locale=target, glossary=rules, second=second.texts.get(key))
+        for key, r in drafted.items()
+    }
     routes: dict[str, int] = {}
     for r in drafted.values():
         label = r.route or r.origin
@@ -311,7 +332,11 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
     if should_cancel():
         raise TranslationCancelled()
     if drafted:
-        _apply(article, target, drafted)
+        _apply(article, target, drafted, assessments)
+    flag_counts: dict[str, int] = {}
+    for assessment in assessments.values():
+        for code in assessment.codes:
+            flag_counts[code] = flag_counts.get(code, 0) + 1
     record(
         "machine_draft.done",
         user=user,
@@ -324,6 +349,9 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
             "requests": usage.requests,
             "memory_hits": usage.memory_hits,
             "routes": routes,
+            "flags": flag_counts,
+            "second_opinion": {"providers": second.providers, "segments": len(second.texts),
+                               "requests": second.requests, "characters": second.characters},
         },
     )
     db.session.commit()
@@ -336,6 +364,9 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
         routes=routes,
         suggested_keys=sorted((k for k in usable if k in suggested_keys), key=seg.key_order),
         failed_reasons=failed_reasons,
+        flags=flag_counts,
+        second_opinion_requests=second.requests,
+        second_opinion_characters=second.characters,
     )
 
 
@@ -355,7 +386,8 @@ def _beat(job: Job) -> None:
     job.result = {**(job.result or {}), "progress_at": utcnow().isoformat()}
 
 
-def _apply(article: Article, target: str, drafted: dict) -> ArticleTranslation:
+def _apply(article: Article, target: str, drafted: dict,
+           assessments: dict | None = None) -> ArticleTranslation:
     """Write drafted segments, then the text they assemble; other segments keep their text.
 
     Machine text is credited to its provider: the version names no person as its writer.
@@ -364,10 +396,13 @@ def _apply(article: Article, target: str, drafted: dict) -> ArticleTranslation:
     translation = service.get_or_create_translation(article, target, user=SYSTEM)
     existing = sync.translated_segments(translation)
     for key, result in drafted.items():
+        assessment = (assessments or {}).get(key)
         existing[key] = store.write_segment(
             translation, sources[key], result.text, origin=result.origin, user=SYSTEM,
             reviewed=False, provider=result.provider, route=result.route,
             existing=existing.get(key),
+            flags=[f.as_json() for f in assessment.flags] if assessment else None,
+            signals=assessment.signals if assessment else None,
         )
     db.session.flush()
     texts = {key: row.target_text for key, row in existing.items() if key in sources}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bv.database import UTCDateTime, utcnow
@@ -53,6 +53,12 @@ class TranslatedSegment(db.Model):
     reviewed: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # quality flags of a draft ([{"code": ..., "details": ...}], worst first, see quality.py);
+    # the editor shows them until a person saves the segment
+    flags: Mapped[list | None] = mapped_column(JSON)
+    # what was measured on machine_text at draft time (length ratio, agreement), kept with it
+    # so thresholds can be calibrated against how much reviewers changed the draft
+    machine_signals: Mapped[dict | None] = mapped_column(JSON)
 
     translation = relationship("ArticleTranslation")
 
@@ -88,6 +94,9 @@ class GlossaryTerm(db.Model):
     translation: Mapped[str | None] = mapped_column(String(120))
     do_not_translate: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(String(300), default="")
+    # inflected forms, one "source form → target form" (or a lone target form) per line;
+    # see glossary.parse_forms
+    forms: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 # why an assignment left the translator's queue

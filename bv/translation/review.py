@@ -20,6 +20,7 @@ from bv.translation.checks import Problem, run_checks
 from bv.translation.glossary import terms_for
 from bv.translation.memory import fuzzy_matches
 from bv.translation.models import Segment, TranslatedSegment
+from bv.translation.quality import Flag, flags_from_json
 
 BODY_MAX = field_max_length("body")
 # nothing in these may be emptied: readers see them, or an editor is about to
@@ -87,6 +88,13 @@ class Row:
     @property
     def max_length(self) -> int:
         return max_length(self.source.kind)
+
+    @property
+    def flags(self) -> list[Flag]:
+        """The draft's quality flags, worst first, until a person saves the segment."""
+        if self.target is None or self.target.origin == "human":
+            return []
+        return flags_from_json(self.target.flags)
 
 
 def rows_for(

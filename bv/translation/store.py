@@ -48,6 +48,8 @@ def write_segment(
     route: str | None = None,
     made_from: str | None = None,
     existing: TranslatedSegment | None = None,
+    flags: list[dict] | None = None,
+    signals: dict | None = None,
 ) -> TranslatedSegment:
     """Write one segment of a translation and teach the memory what a person wrote.
 
@@ -55,7 +57,9 @@ def write_segment(
     an older source); it defaults to the current source text, and the segment counts as
     current only when the two agree. Machine and memory text is credited to its provider,
     never to the person who asked for the draft. `existing` spares a query when the caller
-    already loaded the row.
+    already loaded the row. `flags` (quality.Assessment of a draft, as JSON) are shown until
+    a person saves the segment, which clears them; `signals` are what was measured on a
+    machine draft, kept beside machine_text.
     """
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {ORIGINS}, not {origin!r}")
@@ -82,6 +86,12 @@ def write_segment(
         row.updated_at = utcnow()
         person = origin == "human" and user is not None and user is not SYSTEM
         row.updated_by_id = getattr(user, "id", None) if person else None
+    if origin == "human":
+        row.flags = None  # the person has looked at it
+    else:
+        row.flags = list(flags) if flags else None
+    if origin == "machine" and signals is not None:
+        row.machine_signals = dict(signals)
     row.source_hash = seg.text_hash(origin_text)
     row.source_text = origin_text
     row.reviewed = bool(reviewed and text.strip())

@@ -64,11 +64,37 @@ class GlossaryLike(Protocol):
 
 @dataclass(frozen=True)
 class GlossaryRule:
-    """A term with its required translation, or one that must stay as written."""
+    """A term with its required translation, or one that must stay as written.
+
+    `forms` are the term's inflected forms as (source form, target form) pairs: a source form
+    the draft finds becomes that target form ("Tetovës" → "Тетово", "Тетово" → "Tetovën"); a
+    pair with an empty source form only names another accepted target form ("", "Tetovës").
+    """
 
     term: str
     translation: str | None = None
     do_not_translate: bool = False
+    forms: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def target_forms(self) -> tuple[str, ...]:
+        """Every target form a translation may use: the base translation and the listed ones."""
+        forms = [self.translation or ""] + [target for _source, target in self.forms]
+        return tuple(dict.fromkeys(f for f in forms if f.strip()))
+
+    def target_for(self, found: str) -> tuple[str, bool]:
+        """(target form, certain) for a source form found in a text.
+
+        Certain when the found form is listed, or is the term itself and no form depends on
+        the target sentence; otherwise the base translation, to be reviewed.
+        """
+        key = found.casefold()
+        for source, target in self.forms:
+            if source and source.casefold() == key:
+                return target, True
+        base = self.translation or found
+        exact = key == self.term.casefold()
+        return base, exact and not any(not source for source, _target in self.forms)
 
 
 @dataclass
@@ -171,32 +197,72 @@ def _literal(chunk: str, markup: str) -> str:
     return chunk
 
 
-# a final vowel that inflection replaces (Tetovë → Tetovës, Тетово → тетовските)
+# a final vowel that inflection replaces (Tetovë → Tetovës, Општина → општината)
 _STEM_VOWELS = "aeiouëyаеиоу"
-_MAX_ENDING = 6
+# the case and definiteness endings of nouns and names, and nothing else: "општинската"
+# (municipal, an adjective) is not a form of "општина", nor "Tetovo" (Macedonian) of "Tetovë"
+_ENDINGS = {
+    "sq": ("a", "e", "ë", "i", "u", "n", "s", "t", "in", "it", "ut", "un", "ën", "ës", "ët",
+           "së", "në", "të", "ja", "je", "jes", "jen", "ve", "at", "et", "ra", "rë", "ri",
+           "rin", "rit", "ave", "ëve", "rat", "rave", "ërat", "ëra", "ni"),
+    "mk": ("а", "о", "е", "и", "у", "от", "ов", "он", "та", "то", "те", "ва", "во", "ве",
+           "на", "но", "не", "ата", "ото", "ете", "ите", "ови", "овите", "ој", "ои", "ци",
+           "ците", "иња", "ињата", "ја", "ии", "иите"),
+}
 
 
 def term_regex(term: str, locale: str | None) -> str:
     """A term as a regular expression (no word boundaries) that tolerates inflection in sq and mk.
 
-    The stem is the word without a final vowel, followed by at most six more letters, so
-    "Tetovë" matches "Tetovës" and "Tetova" but not "tetor", and "Shkup" not "shkarkuar".
-    English allows a plural or possessive ending; no locale means the term exactly as written.
+    Each word is its stem (without a final vowel) and at most one case or definiteness ending
+    of the language (_ENDINGS), so "Tetovë" matches "Tetovës" and "Tetova" but not "tetor" or
+    "Tetovo", "Shkup" not "shkarkuar", and "општина" not the adjective "општинската". English
+    allows a plural or possessive ending; no locale means the term exactly as written.
     """
     parts = []
     for word in term.split():
         if locale in ("sq", "mk"):
             stem = word[:-1] if len(word) > 3 and word[-1].lower() in _STEM_VOWELS else word
-            parts.append(re.escape(stem) + r"[^\W\d_]{0," + str(_MAX_ENDING) + "}")
+            # the ending replaces the final vowel (Tetovë → Tetovës) or follows it
+            # (Собрание → Собранието)
+            base = re.escape(stem) if stem == word else f"(?:{re.escape(word)}|{re.escape(stem)})"
+            endings = sorted(set(_ENDINGS[locale]), key=len, reverse=True)
+            parts.append(base + "(?:" + "|".join(map(re.escape, endings)) + ")?")
         else:
             parts.append(re.escape(word))
     tail = r"(?:'s|’s|s|es)?" if locale == "en" else ""
     return r"\s+".join(parts) + tail
 
 
+def forms_pattern(forms: Iterable[str], locale: str | None) -> re.Pattern | None:
+    """Whole words that are exactly one of `forms` (any case, any spacing); None for no forms.
+
+    This is how a translation is accepted: only the forms a glossary term lists, never a
+    near miss. English keeps its plural or possessive ending.
+    """
+    words = [r"\s+".join(map(re.escape, f.split())) for f in forms if f.strip()]
+    if not words:
+        return None
+    tail = r"(?:'s|’s|s|es)?" if locale == "en" else ""
+    alternatives = "|".join(sorted(words, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + alternatives + ")" + tail + r"(?!\w)", re.IGNORECASE)
+
+
 def term_pattern(term: str, locale: str | None) -> re.Pattern:
     """term_regex() as whole words, any case: the one matching rule of drafting and checks."""
     return re.compile(r"(?<!\w)" + term_regex(term, locale) + r"(?!\w)", re.IGNORECASE)
+
+
+def rule_regex(rule: GlossaryLike, locale: str | None) -> str:
+    """A rule's term with its endings, or any source form it lists (irregular ones too)."""
+    listed = [r"\s+".join(map(re.escape, source.split()))
+              for source, _target in getattr(rule, "forms", ()) if source.strip()]
+    return "|".join([term_regex(rule.term.strip(), locale), *sorted(listed, key=len, reverse=True)])
+
+
+def rule_pattern(rule: GlossaryLike, locale: str | None) -> re.Pattern:
+    """rule_regex() as whole words, any case: where a source text uses a glossary term."""
+    return re.compile(r"(?<!\w)(?:" + rule_regex(rule, locale) + r")(?!\w)", re.IGNORECASE)
 
 
 class Protector:
@@ -216,7 +282,8 @@ class Protector:
         # longest terms first: they win over shorter overlaps at the same position
         self._order = sorted(self._rules, key=len, reverse=True)
         alternatives = "|".join(
-            f"(?P<g{i}>{term_regex(term, locale)})" for i, term in enumerate(self._order)
+            f"(?P<g{i}>{rule_regex(self._rules[term], locale)})"
+            for i, term in enumerate(self._order)
         )
         self._terms = (
             re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.I) if self._order else None
@@ -270,6 +337,13 @@ class Protector:
         parts.extend(self._glossary(text[pos:]))
         return parts
 
+    def terms_in(self, text: str) -> list[tuple[GlossaryLike, str]]:
+        """(rule, form as found) for every glossary term in a text, the way protect() finds them."""
+        if not text or self._terms is None:
+            return []
+        return [(self._rules[self._order[int(m.lastgroup[1:])]], m.group(0))
+                for m in self._terms.finditer(text)]
+
     def _glossary(self, text: str) -> list[str | Token]:
         """Glossary terms (whole words, any case) in literal text to placeholders."""
         if not text or self._terms is None:
@@ -283,7 +357,8 @@ class Protector:
             if rule.do_not_translate or not rule.translation:
                 value = found
             else:
-                value = rule.translation
+                chooser = getattr(rule, "target_for", None)
+                value = chooser(found)[0] if chooser else rule.translation
                 if found[:1].isupper() and value[:1].islower():
                     value = value[:1].upper() + value[1:]
             parts.append(self._atom(value))
