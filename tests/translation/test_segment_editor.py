@@ -374,3 +374,28 @@ def test_chips_of_any_source_restore_it_exactly():
         assert inline.chip_target(source, chips) == chips.text
 
     round_trip()
+
+
+def test_the_article_page_links_to_the_segments_that_stop_approval(mt_app, drafted, staff):
+    from bv.articles import workflow
+
+    client = mt_app.test_client()
+    _login(client, staff["editor"])
+    with mt_app.app_context():
+        translation = db.session.get(Article, drafted).translation("mk")
+        workflow.transition(translation, "submit",
+                            user=db.session.scalar(select(User).where(User.role == "editor")))
+        db.session.commit()
+    page = client.get(f"/newsroom/articles/{drafted}").get_data(as_text=True)
+    for key in ("headline", "lede", "b1", "b2"):
+        assert f'/newsroom/articles/{drafted}/mk/translate#seg-{key}"' in page, key
+    html = _page(client, drafted)
+    for key in ("headline", "lede"):
+        response = _save(client, drafted, key=key, text=_shown_text(html, key), reviewed=True,
+                         token=_token(html, key))
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["reviewed"], response.get_json()
+    page = client.get(f"/newsroom/articles/{drafted}").get_data(as_text=True)
+    unreviewed = page.split('class="gate-keys"')[1].split("</p>")[0].split("blocking check")[0]
+    assert "2 segments are not reviewed" in unreviewed
+    assert "#seg-headline" not in unreviewed and "#seg-b1" in unreviewed, unreviewed
