@@ -207,3 +207,85 @@ def test_insert_picture_puts_a_figure_at_the_cursor(editor_page, live_server):
     )
     assert page.locator("#preview figcaption").inner_text() == "Ura në mbrëmje"
     assert not violations
+
+
+def _translation_url(demo_app, live_server):
+    with demo_app.app_context():
+        article = next(a for a in db.session.scalars(select(Article))
+                       if a.translation("en") is not None and a.source_locale != "en")
+        return article.id, f"{live_server}/newsroom/articles/{article.id}/en/translate"
+
+
+def _en_segment(demo_app, article_id, key):
+    from bv.translation import sync
+
+    with demo_app.app_context():
+        db.session.expire_all()
+        translation = db.session.get(Article, article_id).translation("en")
+        return sync.translated_segments(translation)[key]
+
+
+def test_segment_editor_saves_a_segment_on_leaving_it_and_on_ctrl_s(
+    editor_page, live_server, demo_app
+):
+    from playwright.sync_api import expect
+
+    article_id, url = _translation_url(demo_app, live_server)
+    page = editor_page
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else None)
+    page.goto(url)
+    headline = page.locator("#t-headline")
+    headline.fill("Headline saved on leaving the segment")
+    page.locator("#t-lede").focus()  # leaving the headline saves it
+    state = page.locator("#seg-headline .seg-state")
+    expect(state).to_have_text("Saved.")
+    assert _en_segment(demo_app, article_id, "headline").target_text == \
+        "Headline saved on leaving the segment"
+    page.locator("#t-lede").fill("A lede saved with the keyboard.")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#seg-lede .seg-state")).to_have_text("Saved.")
+    assert _en_segment(demo_app, article_id, "lede").target_text == "A lede saved with the keyboard."
+    # the whole form still saves afterwards: the page knows the new version
+    page.locator("#t-headline").fill("Headline saved with the whole form")
+    with page.expect_navigation():
+        page.click("#segment-form button[type=submit]")
+    assert page.locator(".flash-success").count() == 1
+    assert _en_segment(demo_app, article_id, "headline").target_text == \
+        "Headline saved with the whole form"
+    # Alt+N goes to a segment that needs work
+    page.locator("#t-headline").focus()
+    page.keyboard.press("Alt+n")
+    focused_row = page.evaluate("document.activeElement.closest('tr').className")
+    assert "needs-work" in focused_row
+    assert not violations
+
+
+@pytest.fixture
+def phone_editor(browser, live_server, demo_app, editor_page):
+    """The signed-in editor's session in a 390×844 phone window."""
+    context = browser.new_context(viewport={"width": 390, "height": 844},
+                                  storage_state=editor_page.context.storage_state())
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_segment_editor_fits_a_phone(phone_editor, live_server, demo_app):
+    _article_id, url = _translation_url(demo_app, live_server)
+    page = phone_editor
+    page.goto(url)
+    assert page.locator("#t-headline").is_visible()
+    width, scroll = page.evaluate(
+        "[window.innerWidth, document.documentElement.scrollWidth]"
+    )
+    assert width == 390
+    wide = page.evaluate(
+        "Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect()"
+        ".right > window.innerWidth + 1).slice(-8).map(e => e.tagName + '.' + e.className + '#'"
+        " + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert scroll <= width, f"the editor scrolls sideways: {scroll} > {width}: {wide}"
+    source = page.locator("#seg-b1 td").first.bounding_box()
+    target = page.locator("#seg-b1 td").nth(1).bounding_box()
+    assert target["y"] >= source["y"] + source["height"] - 1, "the source stacks over the target"

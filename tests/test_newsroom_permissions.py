@@ -53,6 +53,12 @@ ROUTES = [
     ("GET", "/newsroom/articles/{own}/mk/translate", {r: 403 for r in ALL}),
     ("GET", "/newsroom/articles/{other}/mk/translate", {**EDITORS}),
     ("POST", "/newsroom/articles/{own}/sq/translate", {r: 409 for r in ALL}),
+    # no JSON body: refused as unreadable by whoever may translate
+    ("POST", "/newsroom/articles/{own}/sq/segment", {r: 400 for r in ALL}),
+    ("POST", "/newsroom/articles/{own}/mk/segment", {r: 403 for r in ALL}),
+    ("POST", "/newsroom/articles/{own}/sq/redraft", {"admin": 302, "editor": 302, "translator": 302, "author": 403}),
+    ("GET", "/newsroom/articles/{own}/sq/preview", ALL),
+    ("GET", "/newsroom/articles/{own}/mk/preview", {r: 403 for r in ALL}),
     ("GET", "/newsroom/articles/{own}/sq/export.xliff", ALL),
     ("POST", "/newsroom/articles/{own}/sq/import", {r: 302 for r in ALL}),
     ("POST", "/newsroom/articles/{own}/sq/machine-draft", {"admin": 302, "editor": 302, "translator": 302, "author": 403}),

@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
         home,
         inbox,
         newsletter,
+        segment_editor,
         translate,
         wordpress,
     )

@@ -33,6 +33,7 @@ from bv.newsroom.forms import (
     ScheduleForm,
     TranslationForm,
 )
+from bv.translation import editing, review
 
 ARTICLES_PER_PAGE = 50
 
@@ -255,6 +256,9 @@ def article(article_id: int):
                 "can_edit": loaders.may_write(current_user, article, code),
             }
         )
+        # what keeps a translation from approval, segment by segment, for links to them
+        if translation and code != article.source_locale and "approve" in rows[-1]["actions"]:
+            rows[-1]["gate"] = editing.gate_keys(review.rows_for(article, code, with_matches=False))
     return render_template(
         "newsroom/article.html",
         article=article,

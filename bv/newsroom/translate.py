@@ -27,10 +27,10 @@ from bv.errors import MAX_ID, bounded_int
 from bv.extensions import db
 from bv.jobs.models import Job
 from bv.navigation import go_back
-from bv.newsroom import bp, loaders, require
+from bv.newsroom import JOB_STATUS_LABELS, bp, loaders, require
 from bv.newsroom.articles import flash_held_back
 from bv.newsroom.forms import GlossaryTermForm
-from bv.translation import drafting, files, review, sync
+from bv.translation import drafting, editing, files, inline, review, sync
 from bv.translation import glossary as glossary_service
 from bv.translation.exchange import ExchangeError
 from bv.translation.models import GlossaryTerm
@@ -42,25 +42,45 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 @bp.route("/articles/<int:article_id>/<locale>/translate", methods=["GET", "POST"])
 @login_required
 def translate(article_id: int, locale: str):
-    """Side-by-side review, one row per segment."""
+    """Side-by-side review, one row per segment; markup shows as chips (`[1]…[/1]`)."""
     article, locale = loaders.translatable_or_403(article_id, locale)
     if article.source is None:
         abort(404)
+    show = request.args.get("show", "all")
+    if show not in editing.FILTERS:
+        show = "all"
     translation = article.translation(locale)
+    sources = sync.source_segments(article)
+    chips = editing.chips_for(sources)
     status = 200
     submitted = None
+    typed = None
     ticked = None
     conflict = None
+    error_keys: list[str] = []
+    chip_errors: dict[str, str] = {}
     if request.method == "POST":
-        keys = [s.key for s in sync.source_segments(article)]
+        keys = [s.key for s in sources]
         # a segment missing from the form stays as it is; only what was sent changes
-        submitted = {k: request.form[f"t-{k}"] for k in keys if f"t-{k}" in request.form}
+        typed = {k: request.form[f"t-{k}"] for k in keys if f"t-{k}" in request.form}
         ticked = {k for k in keys if request.form.get(f"r-{k}")}
+        stored = sync.translated_segments(translation) if translation else {}
+        submitted, chip_errors = editing.read_chips(typed, chips, stored)
         try:
             expected = int(request.form.get("version", "-1"))
         except ValueError:
             expected = -1
         try:
+            if chip_errors:
+                raise review.ReviewError(
+                    ngettext(
+                        "%(num)s segment has broken tags; it is marked below. Nothing was saved.",
+                        "%(num)s segments have broken tags; they are marked below. Nothing was "
+                        "saved.",
+                        len(chip_errors),
+                    ),
+                    list(chip_errors),
+                )
             review.save_review(
                 article,
                 locale,
@@ -73,11 +93,16 @@ def translate(article_id: int, locale: str):
         except review.ReviewError as error:
             db.session.rollback()
             flash(str(error.message), "error")
+            error_keys = error.keys
             status = 422
         except (service.EditConflict, StaleDataError):
             db.session.rollback()
             article = loaders.article_or_404(article_id)
-            conflict = sync.translated_segments(article.translation(locale))
+            conflict = {
+                key: inline.chip_target(row.target_text, chips[key])
+                for key, row in sync.translated_segments(article.translation(locale)).items()
+                if key in chips
+            }
             flash(
                 _("Someone else saved this translation while you were working. Your text is kept below; segments that differ show the saved version."),
                 "error",
@@ -86,19 +111,40 @@ def translate(article_id: int, locale: str):
         else:
             flash(_("Translation saved."), "success")
             flash_held_back(article.translation(locale))
-            return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale))
-    rows = review.rows_for(article, locale, submitted=submitted, ticked=ticked)
+            return redirect(url_for("newsroom.translate", article_id=article.id, locale=locale,
+                                    show=None if show == "all" else show))
+    # a refused form shows what was typed (chips included), never the stored text
+    rows = review.rows_for(
+        article, locale, submitted={**(submitted or {}), **{k: typed[k] for k in chip_errors}},
+        ticked=ticked,
+    )
     done, total = review.progress_of(rows)
     translation = article.translation(locale)
+    failures = editing.draft_failures(article, locale)
+    visible = editing.shown(rows, show, failures)
     return (
         render_template(
             "newsroom/translate.html",
             article=article,
             locale=locale,
             translation=translation,
-            rows=rows,
+            rows=visible,
+            all_rows=rows,
             done=done,
             total=total,
+            show=show,
+            FILTERS=editing.FILTERS,
+            chips=chips,
+            split_chips=inline.split,
+            chip_target=inline.chip_target,
+            display=editing.display_texts(visible, chips, typed if status != 200 else None),
+            tokens={r.source.key: editing.segment_token(r.target) for r in visible},
+            needs_work={r.source.key for r in visible if editing.needs_work(r, failures)},
+            failures=failures,
+            chip_errors=chip_errors,
+            error_keys=error_keys,
+            gate=editing.gate_keys(rows) if translation else None,
+            may_draft=can(current_user, "machine_translate", article, locale=locale),
             version=service.latest_revision_number(translation) if translation else 0,
             conflict=conflict,
             body_mismatch=(
@@ -149,29 +195,48 @@ def machine_draft_missing():
     if not ids:
         flash(_("Choose at least one article."), "error")
         return go_back(url_for("newsroom.dashboard"))
-    queued = 0
+    queued = []
     for article in db.session.scalars(select(Article).where(Article.id.in_(ids))):
         for locale in drafting.missing_locales(article):
-            drafting.queue_draft(article, locale, user=current_user)
-            queued += 1
+            queued.append(drafting.queue_draft(article, locale, user=current_user))
     db.session.commit()
-    flash(ngettext("%(num)s machine draft queued.", "%(num)s machine drafts queued.", queued), "success")
-    if len(ids) == 1:
+    flash(ngettext("%(num)s machine draft queued.", "%(num)s machine drafts queued.", len(queued)), "success")
+    if not queued and len(ids) == 1:
         return redirect(url_for("newsroom.article", article_id=ids[0]))
-    return redirect(url_for("newsroom.jobs"))
+    # the jobs page follows these drafts with one progress bar
+    return redirect(url_for("newsroom.jobs", batch=",".join(str(j.id) for j in queued) or None))
 
 
 @bp.get("/jobs")
 @login_required
 def jobs():
-    """Recent background jobs."""
+    """Recent background jobs; `?batch=1,2,3` follows the drafts one action queued."""
     stmt = select(Job).order_by(Job.created_at.desc()).limit(100)
     if not can(current_user, "view_all_jobs"):
         stmt = stmt.where(Job.user_id == current_user.id)
+    batch = [
+        int(v) for v in request.args.get("batch", "").split(",")[:200]
+        if re.fullmatch(r"\d{1,10}", v, re.ASCII) and int(v) <= MAX_ID
+    ]
+    if batch:
+        stmt = stmt.where(Job.id.in_(batch))
     shown = list(db.session.scalars(stmt))
     for job in shown:
         drafting.expire_if_stale(job)
-    return render_template("newsroom/jobs.html", jobs=shown)
+    articles = {
+        a.id: a for a in db.session.scalars(
+            select(Article).where(Article.id.in_({j.article_id for j in shown if j.article_id}))
+        )
+    }
+    return render_template(
+        "newsroom/jobs.html",
+        jobs=shown,
+        articles=articles,
+        batch=bool(batch),
+        batch_progress=sum(j.progress for j in shown),
+        batch_total=sum(j.total or 0 for j in shown),
+        batch_active=any(j.status in drafting.ACTIVE for j in shown),
+    )
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -180,7 +245,8 @@ def job(job_id: int):
     """A job's progress; the page refreshes itself without JavaScript while it runs."""
     job = loaders.job_or_404(job_id)
     drafting.expire_if_stale(job)
-    return render_template("newsroom/job.html", job=job)
+    article = db.session.get(Article, job.article_id) if job.article_id else None
+    return render_template("newsroom/job.html", job=job, article=article)
 
 
 @bp.get("/jobs/<int:job_id>/status")
@@ -191,6 +257,7 @@ def job_status(job_id: int):
     drafting.expire_if_stale(job)
     return {
         "status": job.status,
+        "label": str(JOB_STATUS_LABELS.get(job.status, job.status)),
         "progress": job.progress,
         "total": job.total,
         "error": job.error,

@@ -57,6 +57,8 @@ class DraftOutcome:
     # outdated segments a person translated: their machine translation went to the memory,
     # where the segment editor offers it, and not into the translation
     suggested_keys: list[str] = field(default_factory=list)
+    # why each failed segment has no draft, in the language of whoever asked for it
+    failed_reasons: dict[str, str] = field(default_factory=dict)
     # quality flags by kind on the drafted segments (quality.FLAG_ORDER)
     flags: dict[str, int] = field(default_factory=dict)
     # what the second service's drafts cost, included in requests and characters above
@@ -67,12 +69,16 @@ class DraftOutcome:
     by_provider: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def segments_by_need(article: Article, target: str):
-    """(segments a draft writes, segments it only suggests for), as (key, source text)."""
+def segments_by_need(article: Article, target: str, keys: Iterable[str] | None = None):
+    """(segments a draft writes, segments it only suggests for), as (key, source text);
+    `keys` limits them to those segments (one drafted again)."""
+    only = set(keys) if keys is not None else None
     translation = article.translation(target)
     done = sync.translated_segments(translation) if translation else {}
     to_write, to_suggest = [], []
     for source in sync.source_segments(article):
+        if only is not None and source.key not in only:
+            continue
         current = done.get(source.key)
         item = (source.key, source.source_text)
         if current is None or not current.target_text.strip():
@@ -88,11 +94,13 @@ def missing_locales(article: Article) -> list[str]:
     return [code for code in LOCALES if code not in have]
 
 
-def queue_draft(article: Article, target: str, *, user=None, provider: str | None = None) -> Job:
+def queue_draft(article: Article, target: str, *, user=None, provider: str | None = None,
+                keys: list[str] | None = None) -> Job:
     """Add a machine-draft job to the caller's transaction; it runs once the caller commits.
 
     The Job row is the outbox entry: if the queue is away at commit time, the sweep hands
-    it over later. A live job for the same language is reused.
+    it over later. A live job for the same language (and the same segments) is reused;
+    `keys` drafts only those segments again.
     """
     active = db.session.scalars(
         select(Job)
@@ -104,17 +112,19 @@ def queue_draft(article: Article, target: str, *, user=None, provider: str | Non
         .order_by(Job.id.desc())
     ).all()
     for existing in active:
-        if existing.payload.get("target") == target and not expire_if_stale(existing):
+        same = existing.payload.get("target") == target and existing.payload.get("keys") == keys
+        if same and not expire_if_stale(existing):
             return existing
-    job = queue_job(
-        "machine_draft", {"target": target, "provider": provider}, user=user, article=article
-    )
+    payload = {"target": target, "provider": provider}
+    if keys is not None:
+        payload["keys"] = list(keys)
+    job = queue_job("machine_draft", payload, user=user, article=article)
     record(
         "machine_draft.queued",
         user=user,
         article=article,
         locale=target,
-        detail={"provider": provider},
+        detail={"provider": provider, **({"keys": list(keys)} if keys is not None else {})},
     )
     return job
 
@@ -182,7 +192,8 @@ def run_job(job_id: int) -> Job | None:
         article = db.session.get(Article, job.article_id) if job.article_id else None
         if article is None:
             raise LookupError(f"article {job.article_id} is gone")
-        outcome = draft(article, target, user=user, provider=job.payload.get("provider"), job=job)
+        outcome = draft(article, target, user=user, provider=job.payload.get("provider"), job=job,
+                        keys=job.payload.get("keys"))
     except TranslationCancelled:
         db.session.rollback()
         _finish(db.session.get(Job, job_id), "cancelled")
@@ -238,7 +249,8 @@ def _keep_memory() -> None:
         log.exception("could not keep machine translations in the memory")
 
 
-def draft(article: Article, target: str, *, user=None, provider=None, job: Job | None = None):
+def draft(article: Article, target: str, *, user=None, provider=None, job: Job | None = None,
+          keys: Iterable[str] | None = None):
     """Draft the segments that need it and save them into the target version in one commit.
 
     Outdated segments a person translated are sent as well, but only for a suggestion: their
@@ -246,7 +258,7 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
     """
     if target == article.source_locale or target not in LOCALES:
         raise ValueError(target)
-    wanted, suggest = segments_by_need(article, target)
+    wanted, suggest = segments_by_need(article, target, keys)
     kinds = {s.key: s.kind for s in sync.source_segments(article)}
     usage = Usage()
     config = dict(current_app.config)
@@ -303,6 +315,9 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
     }
     drafted = {key: r for key, r in usable.items() if key not in suggested_keys}
     failed = [r.key for r in results if r.key not in usable]
+    failed_reasons = {
+        r.key: _failure_reason(r, kinds[r.key], user) for r in results if r.key not in usable
+    }
     source_texts = dict(wanted)
     # a second service's draft of the same segments, when two are configured: its
     # disagreement flags the segment (quality.py); counted in `usage` like the draft
@@ -355,12 +370,24 @@ def draft(article: Article, target: str, *, user=None, provider=None, job: Job |
         failed_keys=failed,
         routes=routes,
         suggested_keys=sorted((k for k in usable if k in suggested_keys), key=seg.key_order),
+        failed_reasons=failed_reasons,
         flags=flag_counts,
         second_opinion_requests=second.requests,
         second_opinion_characters=second.characters,
         tokens=usage.tokens,
         by_provider=usage.by_provider,
     )
+
+
+def _failure_reason(result, kind: str, user) -> str:
+    """Why a drafted segment could not be used, for the segment editor."""
+    if result.error is not None:
+        return _message(result.error, user)
+    with _language_of(user):
+        if result.text is not None and len(result.text) > max_length(kind):
+            return _("The machine translation was longer than this field allows (%(max)s "
+                     "characters).", max=max_length(kind))
+        return _("The translation service returned nothing for this segment.")
 
 
 def _beat(job: Job) -> None:
