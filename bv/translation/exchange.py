@@ -116,7 +116,7 @@ class ExchangeDocument:
     revised_at: datetime | None = None
     translator: str = ""  # the PO Last-Translator: who last changed the translation
     # the target language as exported, kept apart from the editable one (None: an older file)
-    exported_target: str | None = None
+    exported_target: str | None = field(default=None, compare=False)
 
 
 class ExchangeError(Exception):

@@ -21,7 +21,7 @@ from bv.articles import service, workflow
 from bv.articles.models import Article
 from bv.extensions import db
 from bv.translation import files, review, store, sync
-from bv.translation.exchange import ExchangeError, export_xliff, parse
+from bv.translation.exchange import ExchangeError, check_languages, export_xliff, parse
 from bv.translation.models import GlossaryTerm
 from tests.conftest import PASSWORD
 from tests.translation.test_exchange import document
@@ -260,8 +260,10 @@ def test_a_file_whose_target_language_was_edited_is_refused(app, article_id, sta
     else:
         edited = data.replace(b"\"Language: mk", b"\"Language: en")
     assert edited != data
+    doc = parse(edited, "a." + fmt)
+    assert (doc.target_locale, doc.exported_target) == ("en", "mk")
     with pytest.raises(ExchangeError) as error:
-        parse(edited, "a." + fmt)
+        check_languages(doc, source_locale="sq", locales=("sq", "mk", "en"))
     assert error.value.details == {"exported": "mk", "file": "en"}
     client = app.test_client()
     client.post("/newsroom/login", data={"email": staff["editor"], "password": PASSWORD})

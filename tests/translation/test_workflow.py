@@ -15,7 +15,7 @@ from bv.audit.models import AuditEvent
 from bv.extensions import db
 from bv.jobs.models import Job
 from bv.notifications.models import Notification
-from bv.translation import drafting, review, sync
+from bv.translation import drafting, inline, review, sync
 from bv.translation.models import GlossaryTerm, TranslatedSegment
 from tests.conftest import PASSWORD
 from tests.translation.fake_providers import article as paragraphs
@@ -171,7 +171,12 @@ def test_segment_editor_review_conflict_and_approval_gate(mt_app, fake, staff):
     assert "0 of 4 segments reviewed" in html or "0 nga 4" in html or "0 од 4" in html
     with mt_app.app_context():
         keys = [s.key for s in sync.source_segments(db.session.get(Article, article_id))]
-        texts = {k: t.target_text for k, t in sync.translated_segments(db.session.get(Article, article_id).translation("mk")).items()}
+        # the form shows inline markup as chips ([1]…[/1]), and a save sends them back
+        sources = {s.key: s.source_text for s in sync.source_segments(db.session.get(Article, article_id))}
+        texts = {
+            k: inline.chip_target(t.target_text, inline.to_chips(sources[k]))
+            for k, t in sync.translated_segments(db.session.get(Article, article_id).translation("mk")).items()
+        }
     version = html.split('name="version" value="')[1].split('"')[0]
     form = {"version": version, **{f"t-{k}": texts[k] for k in keys}, **{f"r-{k}": "1" for k in keys[:2]}}
     form[f"t-{keys[0]}"] = "Собранието на Тетово го усвои буџетот"
