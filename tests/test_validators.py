@@ -19,7 +19,7 @@ from bv.articles.models import Article
 from bv.extensions import db
 from bv.i18n import LOCALES
 from tests.helpers import parse_page
-from tests.quality_tools import AXE_SCRIPT, VNU_JAR, missing_tools
+from tests.quality_tools import AXE_SCRIPT, ROOT, VNU_JAR, missing_tools
 from tests.test_browser import (  # noqa: F401  (the module's chromium and server)
     browser,
     live_server,
@@ -172,27 +172,40 @@ def _skip_unless(tool: str) -> None:
         pytest.skip(f"{tool}: {reason}")
 
 
+STYLESHEETS = sorted((ROOT / "bv" / "static").glob("*.css"))
+
+
+def _vnu(files: dict[str, str], *options: str) -> list[str]:
+    """vnu's errors on the given files (path → name to report), one Java run."""
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--errors-only",
+         "--exit-zero-always", *options, *files],
+        capture_output=True, text=True, check=False, timeout=600,
+    )
+    errors = []
+    for message in json.loads(result.stdout)["messages"]:
+        if message["type"] != "error" and message.get("subType") != "fatal":
+            continue
+        url = message.get("url", "")
+        name = next((n for path, n in files.items() if url.endswith(path)), url)
+        errors.append(f"{name}, line {message.get('lastLine', '?')}: {message['message']}"
+                      f" [{message.get('extract', '').strip()[:120]}]")
+    return errors
+
+
 def run_vnu(documents: dict[str, str], folder) -> list[str]:
     """Every vnu error as 'page, line N: message', checking all documents in one Java run."""
     files = {}
     for index, (name, html) in enumerate(documents.items()):
         path = folder / f"page-{index:03d}.html"
         path.write_text(html, "utf-8")
-        files[path.name] = name
-    result = subprocess.run(
-        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--errors-only",
-         "--exit-zero-always", *(str(folder / f) for f in files)],
-        capture_output=True, text=True, check=False, timeout=600,
-    )
-    report = json.loads(result.stdout)
-    errors = []
-    for message in report["messages"]:
-        if message["type"] != "error" and message.get("subType") != "fatal":
-            continue
-        name = files.get(message.get("url", "").rsplit("/", 1)[-1], message.get("url"))
-        errors.append(f"{name}, line {message.get('lastLine', '?')}: {message['message']}"
-                      f" [{message.get('extract', '').strip()[:120]}]")
-    return errors
+        files[str(path)] = name
+    return _vnu(files)
+
+
+def run_vnu_css(paths) -> list[str]:
+    """vnu's CSS checker on stylesheets (its own run: --also-check-css shifts HTML line numbers)."""
+    return _vnu({str(p): p.name for p in paths}, "--css")
 
 
 def test_vnu_finds_no_errors(demo_app, checked_pages, tmp_path):
@@ -203,18 +216,33 @@ def test_vnu_finds_no_errors(demo_app, checked_pages, tmp_path):
     assert not errors, f"{len(errors)} vnu errors:\n" + "\n".join(errors)
 
 
-def test_vnu_reports_an_invalid_page(tmp_path):
-    """The check can fail: a page with a stray end tag and a duplicate id is reported."""
+def test_stylesheets_are_valid_css():
     _skip_unless("vnu")
-    broken = ('<!doctype html><html lang="en"><head><title>x</title></head>'
-              '<body><p id="a">one</p><p id="a">two</div></body></html>')
+    assert STYLESHEETS
+    errors = run_vnu_css(STYLESHEETS)
+    assert not errors, f"{len(errors)} CSS errors:\n" + "\n".join(errors)
+
+
+def test_vnu_reports_an_invalid_page_and_stylesheet(tmp_path):
+    """The check can fail: a stray end tag, a duplicate id and an unknown property are reported."""
+    _skip_unless("vnu")
+    broken = ('<!doctype html>\n<html lang="en"><head><title>x</title></head>\n'
+              '<body><p id="a">one</p>\n<p id="a">two</div></body></html>\n')
     errors = run_vnu({"broken page": broken}, tmp_path)
-    assert any(e.startswith("broken page, line 1:") and "Duplicate ID" in e for e in errors)
-    assert len(errors) >= 2
+    assert any(e.startswith("broken page, line 4:") and "Duplicate ID" in e for e in errors)
+    assert any(e.startswith("broken page, line 4:") and "Stray end tag" in e for e in errors)
+    sheet = tmp_path / "broken.css"
+    sheet.write_text("p { margin: 0; }\np { colour: red; }\n", "utf-8")
+    (error,) = run_vnu_css([sheet])
+    assert error.startswith("broken.css, line 2:") and "colour" in error
 
 
+# axe's defaults (WCAG 2.0/2.1 A and AA, best practices) plus WCAG 2.2's target size, which
+# axe leaves off by default: on a phone a link too small to tap is a real failure
 AXE_RUN = """async () => {
-  const result = await axe.run(document, {resultTypes: ["violations"]});
+  const result = await axe.run(document, {
+    resultTypes: ["violations"], rules: {"target-size": {enabled: true}},
+  });
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
     targets: v.nodes.slice(0, 3).map(n => n.target.join(" ")),
