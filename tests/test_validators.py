@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -253,6 +254,8 @@ AXE_RUN = """async () => {
 def run_axe(page, url: str) -> list[dict]:
     """axe-core's violations on one loaded page (the script read from node_modules)."""
     page.goto(url)
+    # a signed-out newsroom page would quietly check the sign-in form instead
+    assert urlsplit(page.url).path == urlsplit(url).path, (url, page.url)
     page.add_script_tag(path=str(AXE_SCRIPT))
     return page.evaluate(AXE_RUN)
 
