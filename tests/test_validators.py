@@ -79,9 +79,9 @@ def _public_pages(app, client, lang: str) -> list[Page]:
         Page(f"{lang} newsletter sign-up", f"/{lang}/newsletter/"),
         Page(f"{lang} newsletter check inbox", f"/{lang}/newsletter/check-your-inbox"),
         Page(f"{lang} not found", f"/{lang}/a/no-such-story"),
+        Page(f"{lang} switcher notice", f"/{lang}/?unavailable={missing}"),
     ]
-    if missing:
-        pages.append(Page(f"{lang} switcher notice", f"/{lang}/?unavailable={missing}"))
+    assert missing, f"the demo has an article with no {lang} version"
     return pages
 
 
@@ -164,6 +164,8 @@ def _fetch_all(app, pages: list[Page]) -> dict[str, str]:
         expected = 404 if "not found" in page.name else 200
         assert response.status_code == expected, (page.name, page.path, response.status_code)
         documents[page.name] = response.get_data(as_text=True)
+        if page.name.endswith("search results"):
+            assert f'href="/{page.path[1:3]}/a/' in documents[page.name], page.path
     return documents
 
 
@@ -183,8 +185,12 @@ def _vnu(files: dict[str, str], *options: str) -> list[str]:
          "--exit-zero-always", *options, *files],
         capture_output=True, text=True, check=False, timeout=600,
     )
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except ValueError:
+        pytest.fail(f"vnu gave no report (exit {result.returncode}): {result.stderr[-2000:]}")
     errors = []
-    for message in json.loads(result.stdout)["messages"]:
+    for message in messages:
         if message["type"] != "error" and message.get("subType") != "fatal":
             continue
         url = message.get("url", "")
