@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app bv
 STAMP := $(VENV)/.installed-stamp
+# the validators from npm (vnu, axe-core, Lighthouse), pinned in package-lock.json
+NPM_STAMP := node_modules/.installed-stamp
 
-.PHONY: run test install migrate catalogs lint bench screenshots clean
+.PHONY: run test install tools migrate catalogs lint bench report screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +16,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $(NPM_STAMP); \
+	else echo "npm not installed: the vnu, axe-core and Lighthouse checks will be skipped"; fi
+
+tools: $(NPM_STAMP)
 
 catalogs: install
 	$(FLASK) translate compile
@@ -29,7 +38,7 @@ run: catalogs migrate
 lint: install
 	$(BIN)/ruff check .
 
-test: catalogs lint
+test: catalogs lint tools
 	$(FLASK) translate check
 	# make turns every failure into 2; .ci/run reads pytest's own code from this file
 	rm -f $(VENV)/pytest-status
@@ -42,5 +51,10 @@ bench: catalogs
 screenshots: catalogs
 	$(BIN)/python tools/screenshots.py
 
+# Lighthouse (SEO, accessibility, best practices) on the home and article pages; slow, so
+# not part of `make test`. Scores go to bench/results/lighthouse.json and docs/quality.md.
+report: catalogs tools
+	$(BIN)/python bench/lighthouse.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -260,3 +260,14 @@ def stories(app, staff):
         workflow.transition(t, "publish", user=editor)
         db.session.commit()
         return {"own": own.id, "other": other.id}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One plain line naming the validators that could not run on this machine, and why."""
+    from tests.quality_tools import missing_tools
+
+    missing = missing_tools()
+    if missing:
+        terminalreporter.write_line(
+            "validators skipped: " + "; ".join(f"{tool}: {why}" for tool, why in missing.items())
+        )
