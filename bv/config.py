@@ -33,6 +33,8 @@ def defaults(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "PER_PAGE": 10,
+        # URLs per sitemap page (the protocol allows 50,000); BV_SITEMAP_PAGE_SIZE in tests
+        "SITEMAP_PAGE_SIZE": 50_000,
         "MAX_URL_LENGTH": 2048,
         "SHOW_OUTDATED_NOTICE": True,
         "RATELIMIT_STORAGE_URI": "memory://",

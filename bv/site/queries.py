@@ -421,22 +421,47 @@ def published_since(since, limit: int = 1000) -> list[ArticleTranslation]:
     return list(db.session.scalars(stmt))
 
 
-def all_published_articles() -> list[Article]:
-    """Every article with at least one published version, with all versions loaded."""
+def sitemap_chunks(articles_per_page: int) -> list[tuple[int, object]]:
+    """(first article id, newest change) of each sitemap page of `articles_per_page` articles
+    with a published version, in one pass over an index (the sitemap index's only query)."""
+    t = ArticleTranslation
+    ranked = (
+        select(
+            t.article_id.label("aid"),
+            t.updated_at.label("changed"),
+            func.dense_rank().over(order_by=t.article_id).label("rank"),
+        )
+        .where(t.status == "published")
+        .subquery()
+    )
+    bucket = (ranked.c.rank - 1) / articles_per_page
+    rows = db.session.execute(
+        select(func.min(ranked.c.aid), func.max(ranked.c.changed))
+        .group_by(bucket)
+        .order_by(func.min(ranked.c.aid))
+    )
+    return [(first, changed) for first, changed in rows]
+
+
+def sitemap_articles(first_id: int, limit: int) -> list[Article]:
+    """Up to `limit` articles with a published version from an id on (keyset), with their
+    versions' addresses: one sitemap page."""
     stmt = (
         select(Article)
         .where(
+            Article.id >= first_id,
             Article.translations.any(ArticleTranslation.status == "published"),
         )
         .options(
+            load_only(Article.id, Article.source_locale),
             selectinload(Article.translations).load_only(
                 *SIBLING_COLUMNS, ArticleTranslation.updated_at
-            )
+            ),
         )
         .order_by(Article.id)
+        .limit(limit)
     )
     return list(db.session.scalars(stmt))
-
 
 
 def category_feed_items(locale: str, category_id: int, limit: int) -> list[ArticleTranslation]:
