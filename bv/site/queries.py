@@ -434,7 +434,7 @@ def sitemap_chunks(articles_per_page: int) -> list[tuple[int, object]]:
         .where(t.status == "published")
         .subquery()
     )
-    bucket = (ranked.c.rank - 1) / articles_per_page
+    bucket = (ranked.c.rank - 1) // articles_per_page
     rows = db.session.execute(
         select(func.min(ranked.c.aid), func.max(ranked.c.changed))
         .group_by(bucket)
