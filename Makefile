@@ -36,7 +36,7 @@ test: catalogs lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; echo $$status > $(VENV)/pytest-status; exit $$status
 
 # BENCH_ARGS, e.g. "--articles 100000 --database-url postgresql://... --redis-url redis://..."
-bench: catalogs migrate
+bench: catalogs
 	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || echo "wrk is not installed and apt-get could not install it: the benchmark is skipped"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

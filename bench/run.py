@@ -45,7 +45,8 @@ def _ms(text: str) -> float:
 
 def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
     """rps, p50 and p99 (ms), non-2xx/3xx answers and socket errors of one wrk run."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    # a slow answer is a latency, not a socket error: wait up to 10 s
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     if script:
         command += ["-s", str(script)]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout

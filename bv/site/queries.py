@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from types import SimpleNamespace
 
 from markupsafe import Markup
 from sqlalchemy import and_, false, func, literal_column, or_, select, true, union_all
@@ -478,6 +480,19 @@ def category_feed_items(locale: str, category_id: int, limit: int) -> list[Artic
 def all_tags() -> list[Tag]:
     """Every tag: their slugs are derived from all of them together."""
     return list(db.session.scalars(select(Tag).order_by(Tag.id)))
+
+
+@lru_cache(maxsize=64)
+def _tag_slugs_of(names: tuple, locale: str) -> dict[int, str]:
+    tags = [SimpleNamespace(id=i, key=key, names=dict(pairs)) for i, key, pairs in names]
+    return tag_slugs(tags, locale)
+
+
+def cached_tag_slugs(tags: list[Tag], locale: str) -> dict[int, str]:
+    """tag_slugs() remembered per set of tag names: every article page shows tag links, and
+    slugifying every tag's name on each request was the article page's largest cost."""
+    key = tuple((t.id, t.key, tuple(sorted((t.names or {}).items()))) for t in tags)
+    return dict(_tag_slugs_of(key, locale))
 
 
 def tag_by_slug(locale: str, slug: str) -> Tag | None:

@@ -202,7 +202,7 @@ def _x_default(alternates: dict) -> str:
 def tag(slug: str):
     """The published versions carrying one tag in this language, newest first, by keyset."""
     tags = queries.all_tags()
-    slugs = {code: tag_slugs(tags, code) for code in LOCALES}
+    slugs = {code: queries.cached_tag_slugs(tags, code) for code in LOCALES}
     found = next((t for t in tags if slugs[g.lang_code][t.id] == slug), None)
     if found is None:
         abort(404)
@@ -277,7 +277,7 @@ def article(slug: str):
         versions=versions,
         related=queries.related(translation),
         # every article loads the tags, tagged or not, so its page costs the same queries
-        tag_slugs=tag_slugs(queries.all_tags(), g.lang_code),
+        tag_slugs=queries.cached_tag_slugs(queries.all_tags(), g.lang_code),
         author_slug=byline_slug(translation.article.byline) if translation.article.byline else None,
         canonical=article_url(translation, absolute=True),
         switch_target={"article": translation.article_id},
