@@ -495,6 +495,13 @@ def cached_tag_slugs(tags: list[Tag], locale: str) -> dict[int, str]:
     return dict(_tag_slugs_of(key, locale))
 
 
+def all_tag_slugs(locale: str) -> dict[int, str]:
+    """Every tag's address in a locale, from plain rows (no ORM objects to build)."""
+    rows = db.session.execute(select(Tag.id, Tag.key, Tag.names).order_by(Tag.id))
+    key = tuple((i, k, tuple(sorted((names or {}).items()))) for i, k, names in rows)
+    return dict(_tag_slugs_of(key, locale))
+
+
 def tag_by_slug(locale: str, slug: str) -> Tag | None:
     """A tag by its address in a locale."""
     tags = all_tags()

@@ -277,7 +277,7 @@ def article(slug: str):
         versions=versions,
         related=queries.related(translation),
         # every article loads the tags, tagged or not, so its page costs the same queries
-        tag_slugs=queries.cached_tag_slugs(queries.all_tags(), g.lang_code),
+        tag_slugs=queries.all_tag_slugs(g.lang_code),
         author_slug=byline_slug(translation.article.byline) if translation.article.byline else None,
         canonical=article_url(translation, absolute=True),
         switch_target={"article": translation.article_id},
