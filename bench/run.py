@@ -242,7 +242,12 @@ def main() -> int:
         server = Server("wsgi:app", {**env, "BV_PAGE_CACHE": modes[0]}, args.workers)
         server.wait("/healthz")
         pages = pages_of(server.base)
-        script = mixed_script(list(pages.values()), instance)
+        # readers' mix: mostly articles; sitemap pages are for crawlers, fetched rarely
+        weights = {"article": 6, "home": 3, "category p1": 2, "search": 1, "feed": 1,
+                   "sitemap index": 1}
+        mix = [path for name, path in pages.items() for _ in range(weights.get(name, 1))
+               if name != "sitemap page"]
+        script = mixed_script(mix, instance)
         editor = subprocess.Popen([str(BIN / "python"), str(ROOT / "bench" / "editor.py"),
                                    str(args.mixed_seconds), "3"], cwd=ROOT, env=env,
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -140,15 +140,17 @@ def sitemap_articles(first: int):
     entries = []
     for article in queries.sitemap_articles(first, _articles_per_sitemap()):
         published = [t for t in article.translations if t.is_published]
-        alternates = [(t.locale, article_url(t, absolute=True)) for t in published]
+        # each address built once: it appears as a loc and as every sibling's alternate
+        urls = {t.locale: article_url(t, absolute=True) for t in published}
+        alternates = list(urls.items())
         default = article.source if article.source and article.source.is_published else published[0]
         for t in published:
             entries.append(
                 {
-                    "loc": article_url(t, absolute=True),
+                    "loc": urls[t.locale],
                     "lastmod": t.updated_at,
                     "alternates": alternates,
-                    "x_default": article_url(default, absolute=True),
+                    "x_default": urls[default.locale],
                 }
             )
     if not entries:
