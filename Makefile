@@ -44,8 +44,10 @@ test: catalogs lint tools
 	rm -f $(VENV)/pytest-status
 	$(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; echo $$status > $(VENV)/pytest-status; exit $$status
 
+# BENCH_ARGS, e.g. "--articles 100000 --database-url postgresql://... --redis-url redis://..."
 bench: catalogs
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 || echo "wrk is not installed and apt-get could not install it: the benchmark is skipped"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # PNGs of the reading site and the newsroom for the README (needs Debian's chromium)
 screenshots: catalogs

@@ -1,12 +1,19 @@
 """Throughput of the reading site under gunicorn on loopback, as ratios to a baseline.
 
-Loads the demo newsroom into a throw-away instance folder, starts gunicorn on 127.0.0.1,
-and drives it with wrk (bounded in time). The baseline is /healthz (one trivial query)
-measured in the same run, so figures compare across machines.
+Makes a throw-away instance (SQLite, or --database-url), fills it with `flask bench-data`,
+starts bv under gunicorn (sync workers, production settings) and, under the same gunicorn
+settings, a bare Flask page of the article page's byte size (bench/baseline.py). wrk loads
+each page for --duration seconds; figures are printed as ratios to the baseline measured in
+the same run, so they compare across machines. Then a mixed run at 64 connections while an
+editor saves a live version every few seconds (bench/editor.py) counts errors.
+
+    .venv/bin/python bench/run.py --articles 1000 --duration 10
+    .venv/bin/python bench/run.py --articles 100000 --database-url postgresql://... --redis-url redis://...
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -14,17 +21,15 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
-DURATION = os.environ.get("BENCH_DURATION", "10s")
-CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
-WORKERS = os.environ.get("BENCH_WORKERS", "2")
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def free_port() -> int:
@@ -33,69 +38,237 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wrk(url: str, headers: dict | None = None) -> tuple:
-    extra = [arg for k, v in (headers or {}).items() for arg in ("-H", f"{k}: {v}")]
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *extra, url],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+def _ms(text: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None) -> dict:
+    """rps, p50 and p99 (ms), non-2xx/3xx answers and socket errors of one wrk run."""
+    # a slow answer is a latency, not a socket error: wait up to 10 s
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, p99, int(errors.group(1)) if errors else 0
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": _ms(re.search(r"\s50%\s+([\d.]+\w+)", out).group(1)),
+        "p99": _ms(re.search(r"\s99%\s+([\d.]+\w+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "bad": int(errors.group(1)) if errors else 0,
+        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+    }
 
 
-def main() -> int:
-    if not shutil.which("wrk"):
-        print("wrk is not installed (apt-get install wrk)", file=sys.stderr)
-        return 1
-    instance = Path(tempfile.mkdtemp(prefix="bv-bench-"))
-    env = {**os.environ, "BV_INSTANCE_PATH": str(instance), "BV_SITE_URL": "http://127.0.0.1"}
+def measure(base: str, path: str, seconds: int, connections: int, drain: str = "/healthz") -> dict:
+    """One page under wrk, with both workers warmed up first (templates compiled, statements
+    cached) and the backlog drained after: wrk stops sending when its time is up, but the
+    requests gunicorn already accepted would otherwise be served during the next page's run."""
+    for _ in range(6):
+        get(base + path)
+    result = wrk(base + path, seconds, connections)
+    get(base + drain)
+    return result
+
+
+def worker_rss_mib(master: int) -> list[float]:
+    """Resident memory of the gunicorn master's workers, from /proc."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master}$", text, re.M):
+            sizes.append(int(re.search(r"^VmRSS:\s+(\d+)", text, re.M).group(1)) / 1024)
+    return sizes
+
+
+class Server:
+    """gunicorn on a free loopback port, stopped on exit."""
+
+    def __init__(self, app: str, env: dict, workers: int):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "-b",
+             f"127.0.0.1:{self.port}", app],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+
+    def wait(self, path: str = "/") -> None:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(self.base + path, timeout=2)
+                return
+            except urllib.error.HTTPError:
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"gunicorn did not answer: {self.process.stderr.read() if self.process.poll() is not None else ''}")
+
+    def stop(self) -> str:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            _, errors = self.process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, errors = self.process.communicate()
+        return errors or ""
+
+
+def get(url: str) -> tuple[int, bytes, dict]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=30) as response:
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, b"", dict(error.headers)
+
+
+def deep_category_page(base: str, category: str, wanted: int) -> tuple[str, int]:
+    """The keyset address of page `wanted` of a category (or the deepest there is)."""
+    for page in sorted({wanted, 200, 100, 50, 20, 10, 5, 2}, reverse=True):
+        if page > wanted:
+            continue
+        status, _, headers = get(f"{base}{category}?page={page}")
+        if status in (301, 302):
+            location = headers["Location"]
+            return (location if location.startswith("/") else "/" + location.split("/", 3)[3]), page
+    return category, 1
+
+
+def prepare(args, env: dict) -> None:
     flask = [str(BIN / "flask"), "--app", "bv"]
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([*flask, "demo"], env=env, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", WORKERS, "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    started = time.perf_counter()
+    out = subprocess.run([*flask, "bench-data", "--articles", str(args.articles)], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    print(out.strip())
+    print(f"bench data: {time.perf_counter() - started:.0f} s in all")
+
+
+def pages_of(base: str) -> dict[str, str]:
+    home = get(base + "/mk/")[1].decode()
+    article = re.search(r'href="(/mk/a/[^"]+)"', home).group(1)
+    category = re.search(r'href="(/mk/c/[^"]+/)"', home).group(1)
+    deep, depth = deep_category_page(base, category, 500)
+    headline = re.search(r"<h1[^>]*>([^<]+)</h1>", get(base + article)[1].decode()).group(1)
+    word = urllib.request.quote(max(headline.split(), key=len))
+    first_sitemap = re.search(r"<loc>[^<]*(/sitemaps/articles-\d+\.xml)</loc>",
+                              get(base + "/sitemap.xml")[1].decode()).group(1)
+    return {
+        "article": article, "home": "/mk/", "category p1": category,
+        f"category p{depth}": deep, "search": f"/mk/search?q={word}", "feed": "/mk/feed.xml",
+        "sitemap index": "/sitemap.xml", "sitemap page": first_sitemap,
+    }
+
+
+def mixed_script(paths: list[str], folder: Path) -> Path:
+    script = folder / "mixed.lua"
+    listed = ", ".join(json.dumps(p) for p in paths)
+    script.write_text(
+        f"local paths = {{{listed}}}\nlocal i = 0\n"
+        "request = function()\n  i = i + 1\n"
+        "  return wrk.format('GET', paths[(i % #paths) + 1])\nend\n"
     )
-    base = f"http://127.0.0.1:{port}"
+    return script
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in a temp folder)")
+    parser.add_argument("--redis-url", help="Redis URL for the app (queue, limits, page cache)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--mixed-seconds", type=int, default=60)
+    parser.add_argument("--mixed-connections", type=int, default=64)
+    parser.add_argument("--cache", choices=("both", "on", "off"), default="both")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("skipped: wrk is not installed (apt-get install wrk)")
+        return 0
+    instance = Path(tempfile.mkdtemp(prefix="bv-bench-"))
+    env = {**os.environ, "BV_INSTANCE_PATH": str(instance), "BV_SITE_URL": "http://127.0.0.1",
+           "BV_SECRET_KEY": "bench", "FLASK_DEBUG": "0"}
+    if args.database_url:
+        env["BV_DATABASE_URL"] = args.database_url
+    if args.redis_url:
+        env["BV_REDIS_URL"] = args.redis_url
+    results: dict = {"articles": args.articles, "database": "postgresql" if args.database_url else "sqlite"}
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        home = urllib.request.urlopen(base + "/mk/").read().decode()
-        article_path = re.search(r'href="(/mk/a/[^"]+)"', home).group(1)
-        article = urllib.request.urlopen(base + article_path).read()
-        pages = {
-            "baseline /healthz": "/healthz",
-            "home /mk/": "/mk/",
-            "article": article_path,
-            "category": re.search(r'href="(/mk/c/[^"]+)"', home).group(1),
-            "rss /mk/feed.xml": "/mk/feed.xml",
-            "sitemap.xml": "/sitemap.xml",
-        }
-        results = {}
-        for name, path in pages.items():
-            results[name] = wrk(base + path)
-        # a phone coming back to an article it has seen: a 304 without the body
-        etag = urllib.request.urlopen(base + article_path).headers["ETag"]
-        results["article, revalidated (304)"] = wrk(base + article_path, {"If-None-Match": etag})
-        baseline = results["baseline /healthz"][0]
-        print(f"gunicorn -w {WORKERS}, wrk -c{CONNECTIONS} -d{DURATION}, SQLite demo database")
-        print(f"{'page':<30}{'req/s':>10}{'ratio':>8}{'p99':>10}{'errors':>8}")
-        for name, (rps, p99, errors) in results.items():
-            print(f"{name:<30}{rps:>10.0f}{rps / baseline:>8.2f}{p99:>10}{errors:>8}")
-        print(f"page weight: home {len(home.encode())} bytes, article {len(article)} bytes (HTML)")
-        summary = {k: {"rps": v[0], "ratio": v[0] / baseline, "p99": v[1]} for k, v in results.items()}
+        prepare(args, env)
+        modes = {"both": ("1", "0"), "on": ("1",), "off": ("0",)}[args.cache]
+        for cache in modes:
+            run_env = {**env, "BV_PAGE_CACHE": cache}
+            server = Server("wsgi:app", run_env, args.workers)
+            server.wait("/healthz")
+            pages = pages_of(server.base)
+            size = len(get(server.base + pages["article"])[1])
+            baseline = Server("bench.baseline:app", {**run_env, "BENCH_BASELINE_BYTES": str(size)},
+                              args.workers)
+            baseline.wait()
+            rows = {"baseline (bare Flask, same bytes)": measure(baseline.base, "/", args.duration,
+                                                                 args.connections, drain="/")}
+            baseline.stop()
+            for name, path in pages.items():
+                rows[name] = measure(server.base, path, args.duration, args.connections)
+            rss = worker_rss_mib(server.process.pid)
+            errors = server.stop()
+            base = rows["baseline (bare Flask, same bytes)"]
+            label = "on" if cache == "1" else "off"
+            print(f"\ncache {label}: gunicorn -w {args.workers} (sync), wrk -t2 -c{args.connections} "
+                  f"-d{args.duration}s, {args.articles} articles, {results['database']}; "
+                  f"article page {size} bytes")
+            print(f"{'page':<36}{'req/s':>8}{'x base':>8}{'p50 ms':>8}{'x base':>8}{'p99 ms':>8}{'x base':>8}{'bad':>6}")
+            for name, r in rows.items():
+                print(f"{name:<36}{r['rps']:>8.0f}{r['rps'] / base['rps']:>8.2f}{r['p50']:>8.1f}"
+                      f"{r['p50'] / base['p50']:>8.2f}{r['p99']:>8.1f}{r['p99'] / base['p99']:>8.2f}"
+                      f"{r['bad'] + r['socket_errors']:>6}")
+            print(f"worker RSS (MiB): {', '.join(f'{m:.0f}' for m in rss)}")
+            if "Traceback" in errors:
+                print("server errors:\n" + errors[-2000:])
+            results[f"cache_{label}"] = {"pages": pages, "rows": rows, "rss_mib": rss}
+        # the mixed run: every page kind at once, 64 connections, an editor saving live text
+        server = Server("wsgi:app", {**env, "BV_PAGE_CACHE": modes[0]}, args.workers)
+        server.wait("/healthz")
+        pages = pages_of(server.base)
+        # readers' mix: mostly articles; sitemap pages are for crawlers, fetched rarely
+        weights = {"article": 6, "home": 3, "category p1": 2, "search": 1, "feed": 1,
+                   "sitemap index": 1}
+        mix = [path for name, path in pages.items() for _ in range(weights.get(name, 1))
+               if name != "sitemap page"]
+        script = mixed_script(mix, instance)
+        editor = subprocess.Popen([str(BIN / "python"), str(ROOT / "bench" / "editor.py"),
+                                   str(args.mixed_seconds), "3"], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        mixed = wrk(server.base + "/", args.mixed_seconds, args.mixed_connections, script)
+        edits, edit_errors = editor.communicate(timeout=args.mixed_seconds + 60)
+        rss = worker_rss_mib(server.process.pid)
+        errors = server.stop()
+        server_5xx = errors.count("Traceback")
+        print(f"\nmixed: {args.mixed_seconds}s at {args.mixed_connections} connections, "
+              f"{mixed['requests']} requests, {mixed['rps']:.0f} req/s, p50 {mixed['p50']:.1f} ms, "
+              f"p99 {mixed['p99']:.1f} ms, non-2xx/3xx {mixed['bad']}, socket errors "
+              f"{mixed['socket_errors']}, tracebacks {server_5xx}; {edits.strip()}; "
+              f"worker RSS {', '.join(f'{m:.0f}' for m in rss)} MiB")
+        if edit_errors.strip():
+            print(edit_errors[-1500:])
+        results["mixed"] = {**mixed, "editor": edits.strip(), "tracebacks": server_5xx}
         (ROOT / "bench" / "results").mkdir(exist_ok=True)
-        (ROOT / "bench" / "results" / "latest.json").write_text(json.dumps(summary, indent=2))
+        out = ROOT / "bench" / "results" / f"run-{results['database']}-{args.articles}.json"
+        out.write_text(json.dumps(results, indent=2, default=str))
+        print(f"\nwritten: {out.relative_to(ROOT)}")
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=10)
         shutil.rmtree(instance, ignore_errors=True)
     return 0
 

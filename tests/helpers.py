@@ -77,3 +77,21 @@ def save_account(admin_client, user, **changes):
     if not data["active"]:
         del data["active"]
     return admin_client.post(f"/newsroom/users/{user.id}", data=data)
+
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def sitemap_urls(client) -> list:
+    """Every <url> element of the site's sitemaps, read through the sitemap index."""
+    from urllib.parse import urlparse
+    from xml.etree import ElementTree
+
+    index = ElementTree.fromstring(client.get("/sitemap.xml").data)
+    assert index.tag == f"{{{SITEMAP_NS}}}sitemapindex"
+    urls = []
+    for loc in index.iterfind(f"{{{SITEMAP_NS}}}sitemap/{{{SITEMAP_NS}}}loc"):
+        response = client.get(urlparse(loc.text).path)
+        assert response.status_code == 200, loc.text
+        urls += ElementTree.fromstring(response.data).findall(f"{{{SITEMAP_NS}}}url")
+    return urls

@@ -162,6 +162,8 @@ def fillers(ids: dict) -> dict[str, tuple[list[str], list[str]]]:
         "session_id": ([str(ids.get("session_id", 999_999))], [MISSING_ID, TOO_LARGE, "0"]),
         "token": (["not-a-signed-token"], ["a" * 500, "%00", quote("../", safe="")]),
         "subscriber_id": ([str(ids.get("subscriber_id", 1))], [MISSING_ID, TOO_LARGE, "0"]),
+        # the first article id of a sitemap page
+        "first": (["1"], [MISSING_ID, TOO_LARGE, "0"]),
         "message": ([ids.get("message", "0" * 32 + ".eml")], ["..%2Fsecret_key", "x.eml", "%00", "a" * 300]),
     }
 

@@ -72,6 +72,8 @@ article_tags = Table(
     db.Model.metadata,
     Column("article_id", Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", Integer, ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True),
+    # the primary key starts with the article; tag pages look up by tag
+    Index("ix_article_tag_tag", "tag_id", "article_id"),
 )
 
 
@@ -118,7 +120,7 @@ class Article(db.Model):
     source_locale: Mapped[str] = mapped_column(String(5))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    byline: Mapped[str] = mapped_column(String(120), default="")
+    byline: Mapped[str] = mapped_column(String(120), default="", index=True)
     lead_image_id: Mapped[int | None] = mapped_column(ForeignKey("image.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -153,7 +155,11 @@ class ArticleTranslation(db.Model):
     __table_args__ = (
         UniqueConstraint("article_id", "locale"),
         UniqueConstraint("locale", "slug"),
-        Index("ix_translation_listing", "locale", "status", "published_at"),
+        # listings seek to a (published_at, id) cursor (bv/site/queries.py, keyset_page)
+        Index("ix_translation_listing", "locale", "status", "published_at", "id"),
+        # the news sitemap (every locale, newest first) and the sitemap index (by article)
+        Index("ix_translation_recent", "status", "published_at"),
+        Index("ix_translation_sitemap", "status", "article_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

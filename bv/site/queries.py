@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from types import SimpleNamespace
 
 from markupsafe import Markup
-from sqlalchemy import false, func, literal_column, or_, select, true
+from sqlalchemy import and_, false, func, literal_column, or_, select, true, union_all
 from sqlalchemy.orm import contains_eager, defer, load_only, selectinload
 
 from bv.articles.models import (
@@ -53,33 +56,203 @@ def _published(locale: str, *, with_body: bool = False):
     )
 
 
+CURSOR_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in a listing: the (published_at, id) of a version; pages start just past it.
+
+    `newer` pages (`?after=`) go up the list, the others (`?before=`) down; the id breaks
+    ties between versions published at the same moment.
+    """
+
+    published_at: datetime
+    id: int
+    newer: bool = False
+
+    @classmethod
+    def of(cls, translation: ArticleTranslation, newer: bool = False) -> Cursor:
+        """The cursor just past one listed version."""
+        return cls(translation.published_at, translation.id, newer)
+
+    @classmethod
+    def parse(cls, text: str, newer: bool = False) -> Cursor | None:
+        """A cursor from its address form `<UTC time>,<id>`, or None when it is not one."""
+        when, _, ident = text.rpartition(",")
+        if not ident.isascii() or not ident.isdigit() or len(ident) > 10 or len(when) > 40:
+            return None
+        try:
+            published_at = datetime.strptime(when, CURSOR_TIME).replace(tzinfo=UTC)
+        except ValueError:
+            return None
+        number = int(ident)
+        if not 0 < number < 2**31:
+            return None
+        return cls(published_at, number, newer)
+
+    @property
+    def token(self) -> str:
+        """The address form, readable and stable: `2026-12-01T09:30:00.000000Z,123`."""
+        return f"{self.published_at.astimezone(UTC).strftime(CURSOR_TIME)},{self.id}"
+
+    def query_args(self) -> dict:
+        """The query-string argument that names this page."""
+        return {"after" if self.newer else "before": self.token}
+
+
+@dataclass
+class KeysetPage:
+    """One page of a listing found by a cursor, with the cursors of its neighbours."""
+
+    items: list
+    # the page below (rel=next) and above (rel=prev); newer is None on the first page
+    older: Cursor | None
+    newer: Cursor | None
+    # the page above is the listing's first page (its address has no cursor)
+    newer_is_first: bool = False
+
+    @property
+    def is_first(self) -> bool:
+        """True for the listing's first page."""
+        return self.newer is None
+
+
+def _below(cursor: Cursor):
+    # the first clause is a range the index can seek to; the second breaks ties on the moment
+    t = ArticleTranslation
+    return and_(
+        t.published_at <= cursor.published_at,
+        or_(t.published_at < cursor.published_at, t.id < cursor.id),
+    )
+
+
+def _above(cursor: Cursor):
+    t = ArticleTranslation
+    return and_(
+        t.published_at >= cursor.published_at,
+        or_(t.published_at > cursor.published_at, t.id > cursor.id),
+    )
+
+
+NEWEST_FIRST = (ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
+OLDEST_FIRST = (ArticleTranslation.published_at.asc(), ArticleTranslation.id.asc())
+
+
+def _listed_ids(locale: str, condition):
+    return (
+        select(ArticleTranslation.id)
+        .join(ArticleTranslation.article)
+        .where(
+            ArticleTranslation.locale == locale,
+            ArticleTranslation.status == "published",
+            condition,
+        )
+    )
+
+
+def keyset_page(locale: str, condition, cursor: Cursor | None, per_page: int) -> KeysetPage | None:
+    """One page of the published versions matching a condition, newest first, by keyset:
+    every page costs what the first does. None when a newer-page cursor reaches the top
+    (the caller sends the reader to the first page)."""
+    base = _published(locale).where(condition)
+    if cursor is not None and cursor.newer:
+        rows = list(
+            db.session.scalars(
+                base.where(_above(cursor)).order_by(*OLDEST_FIRST).limit(per_page + 1)
+            ).unique()
+        )
+        if len(rows) <= per_page:
+            return None
+        items = rows[:per_page][::-1]
+        return KeysetPage(items, Cursor.of(items[-1]), Cursor.of(items[0], newer=True))
+    stmt = base.order_by(*NEWEST_FIRST).limit(per_page + 1)
+    if cursor is not None:
+        stmt = stmt.where(_below(cursor))
+    rows = list(db.session.scalars(stmt).unique())
+    items = rows[:per_page]
+    older = Cursor.of(items[-1]) if len(rows) > per_page else None
+    if cursor is None or not items:
+        return KeysetPage(items, older, None)
+    # is the page above the first one? a bounded count, whatever the page's depth
+    newer_rows = _listed_ids(locale, condition).where(_above(Cursor.of(items[0])))
+    above = db.session.scalar(
+        select(func.count()).select_from(newer_rows.limit(per_page + 1).subquery())
+    )
+    return KeysetPage(
+        items, older, Cursor.of(items[0], newer=True), newer_is_first=above <= per_page
+    )
+
+
+def cursor_for_page(locale: str, condition, page: int, per_page: int) -> Cursor | None:
+    """Where an old `?page=N` address starts, so it can redirect; None past the end.
+
+    Only old links come here: it skips rows (OFFSET), the pages themselves never do.
+    """
+    stmt = (
+        select(ArticleTranslation.published_at, ArticleTranslation.id)
+        .join(ArticleTranslation.article)
+        .where(
+            ArticleTranslation.locale == locale,
+            ArticleTranslation.status == "published",
+            condition,
+        )
+        .order_by(*NEWEST_FIRST)
+        # the last row of the page before, and the first of this one (so it is not empty)
+        .offset((page - 1) * per_page - 1)
+        .limit(2)
+    )
+    rows = db.session.execute(stmt).all()
+    return Cursor(rows[0][0], rows[0][1]) if len(rows) == 2 else None
+
+
+def locales_having(condition) -> set[str]:
+    """The locales with at least one published version matching a condition, in one query
+    of bounded EXISTS probes (a count would read every match)."""
+    probes = [_listed_ids(code, condition).exists().label(code) for code in LOCALES]
+    row = db.session.execute(select(*probes)).one()
+    return {code for code, present in zip(LOCALES, row, strict=True) if present}
+
+
+def category_condition(category_id: int):
+    """The listing condition of one category."""
+    return Article.category_id == category_id
+
+
+def tag_condition(tag_id: int):
+    """The listing condition of one tag."""
+    return _tagged(tag_id)
+
+
+def author_condition(bylines: list[str]):
+    """The listing condition of one author page (every spelling of the byline)."""
+    return Article.byline.in_(bylines)
+
+
 def latest(locale: str, limit: int = 7) -> list[ArticleTranslation]:
     """The newest published versions in a locale."""
     stmt = _published(locale).order_by(ArticleTranslation.published_at.desc()).limit(limit)
     return list(db.session.scalars(stmt).unique())
 
 
-def sections(locale: str, per_category: int = 4) -> dict[int, list[ArticleTranslation]]:
-    """The newest few published versions of every category, in one query."""
-    ranked = (
-        select(
-            ArticleTranslation.id.label("tid"),
-            func.row_number()
-            .over(
-                partition_by=Article.category_id,
-                order_by=ArticleTranslation.published_at.desc(),
-            )
-            .label("rank"),
-        )
-        .join(ArticleTranslation.article)
-        .where(ArticleTranslation.locale == locale, ArticleTranslation.status == "published")
-        .subquery()
-    )
+def sections(locale: str, category_ids, per_category: int = 4) -> dict[int, list[ArticleTranslation]]:
+    """The newest few published versions of every category, in one query.
+
+    A UNION of one bounded part per category, each walking the listing index from the top:
+    a window over every published version would grow with the archive.
+    """
+    category_ids = list(category_ids)
+    if not category_ids:
+        return {}
+    parts = [
+        select(_newest_ids(locale, 0, Article.category_id == cid, None, per_category))
+        for cid in category_ids
+    ]
+    union = union_all(*parts).subquery()
     stmt = (
         _published(locale)
-        .join(ranked, ranked.c.tid == ArticleTranslation.id)
-        .where(ranked.c.rank <= per_category)
-        .order_by(ArticleTranslation.published_at.desc())
+        .join(union, union.c.tid == ArticleTranslation.id)
+        .order_by(ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
     )
     grouped: dict[int, list[ArticleTranslation]] = {}
     for t in db.session.scalars(stmt).unique():
@@ -99,27 +272,9 @@ def category_by_slug(locale: str, slug: str) -> CategoryName | None:
     )
 
 
-def category_counts(category_id: int) -> dict[str, int]:
-    """How many published versions a category has in each locale, in one query."""
-    rows = db.session.execute(
-        select(ArticleTranslation.locale, func.count())
-        .join(ArticleTranslation.article)
-        .where(Article.category_id == category_id, ArticleTranslation.status == "published")
-        .group_by(ArticleTranslation.locale)
-    )
-    return {locale: count for locale, count in rows}
-
-
-def category_page(locale: str, category_id: int, page: int, per_page: int, total: int):
-    """One page of a category's published versions; the total comes from category_counts."""
-    stmt = (
-        _published(locale)
-        .where(Article.category_id == category_id)
-        .order_by(ArticleTranslation.published_at.desc())
-    )
-    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=True, count=False)
-    pagination.total = total
-    return pagination
+def category_page(locale: str, category_id: int, cursor: Cursor | None, per_page: int):
+    """One page of a category's published versions, found by its cursor (keyset)."""
+    return keyset_page(locale, category_condition(category_id), cursor, per_page)
 
 
 SIBLING_COLUMNS = (
@@ -162,7 +317,7 @@ def redirect_for(locale: str, slug: str) -> ArticleTranslation | None:
     return db.session.scalar(stmt)
 
 
-def _newest_ids(locale: str, rank: int, condition, exclude_id: int, limit: int):
+def _newest_ids(locale: str, rank: int, condition, exclude_id: int | None, limit: int):
     """Up to `limit` newest published versions matching a condition, tagged with a rank."""
     return (
         select(
@@ -174,7 +329,7 @@ def _newest_ids(locale: str, rank: int, condition, exclude_id: int, limit: int):
         .where(
             ArticleTranslation.locale == locale,
             ArticleTranslation.status == "published",
-            ArticleTranslation.id != exclude_id,
+            ArticleTranslation.id != exclude_id if exclude_id is not None else true(),
             condition,
         )
         .order_by(ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
@@ -268,22 +423,47 @@ def published_since(since, limit: int = 1000) -> list[ArticleTranslation]:
     return list(db.session.scalars(stmt))
 
 
-def all_published_articles() -> list[Article]:
-    """Every article with at least one published version, with all versions loaded."""
+def sitemap_chunks(articles_per_page: int) -> list[tuple[int, object]]:
+    """(first article id, newest change) of each sitemap page of `articles_per_page` articles
+    with a published version, in one pass over an index (the sitemap index's only query)."""
+    t = ArticleTranslation
+    ranked = (
+        select(
+            t.article_id.label("aid"),
+            t.updated_at.label("changed"),
+            func.dense_rank().over(order_by=t.article_id).label("rank"),
+        )
+        .where(t.status == "published")
+        .subquery()
+    )
+    bucket = (ranked.c.rank - 1) // articles_per_page
+    rows = db.session.execute(
+        select(func.min(ranked.c.aid), func.max(ranked.c.changed))
+        .group_by(bucket)
+        .order_by(func.min(ranked.c.aid))
+    )
+    return [(first, changed) for first, changed in rows]
+
+
+def sitemap_articles(first_id: int, limit: int) -> list[Article]:
+    """Up to `limit` articles with a published version from an id on (keyset), with their
+    versions' addresses: one sitemap page."""
     stmt = (
         select(Article)
         .where(
+            Article.id >= first_id,
             Article.translations.any(ArticleTranslation.status == "published"),
         )
         .options(
+            load_only(Article.id, Article.source_locale),
             selectinload(Article.translations).load_only(
                 *SIBLING_COLUMNS, ArticleTranslation.updated_at
-            )
+            ),
         )
         .order_by(Article.id)
+        .limit(limit)
     )
     return list(db.session.scalars(stmt))
-
 
 
 def category_feed_items(locale: str, category_id: int, limit: int) -> list[ArticleTranslation]:
@@ -302,6 +482,26 @@ def all_tags() -> list[Tag]:
     return list(db.session.scalars(select(Tag).order_by(Tag.id)))
 
 
+@lru_cache(maxsize=64)
+def _tag_slugs_of(names: tuple, locale: str) -> dict[int, str]:
+    tags = [SimpleNamespace(id=i, key=key, names=dict(pairs)) for i, key, pairs in names]
+    return tag_slugs(tags, locale)
+
+
+def cached_tag_slugs(tags: list[Tag], locale: str) -> dict[int, str]:
+    """tag_slugs() remembered per set of tag names: every article page shows tag links, and
+    slugifying every tag's name on each request was the article page's largest cost."""
+    key = tuple((t.id, t.key, tuple(sorted((t.names or {}).items()))) for t in tags)
+    return dict(_tag_slugs_of(key, locale))
+
+
+def all_tag_slugs(locale: str) -> dict[int, str]:
+    """Every tag's address in a locale, from plain rows (no ORM objects to build)."""
+    rows = db.session.execute(select(Tag.id, Tag.key, Tag.names).order_by(Tag.id))
+    key = tuple((i, k, tuple(sorted((names or {}).items()))) for i, k, names in rows)
+    return dict(_tag_slugs_of(key, locale))
+
+
 def tag_by_slug(locale: str, slug: str) -> Tag | None:
     """A tag by its address in a locale."""
     tags = all_tags()
@@ -309,39 +509,18 @@ def tag_by_slug(locale: str, slug: str) -> Tag | None:
     return next((t for t in tags if slugs[t.id] == slug), None)
 
 
-def _counts_by_locale(condition) -> dict[str, int]:
-    rows = db.session.execute(
-        select(ArticleTranslation.locale, func.count())
-        .join(ArticleTranslation.article)
-        .where(condition, ArticleTranslation.status == "published")
-        .group_by(ArticleTranslation.locale)
-    )
-    return {locale: count for locale, count in rows}
-
-
 def _tagged(tag_id: int):
     return Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag_id))
 
 
-def tag_counts(tag_id: int) -> dict[str, int]:
-    """How many published versions carry a tag in each locale, in one query."""
-    return _counts_by_locale(_tagged(tag_id))
+def tag_locales(tag_id: int) -> set[str]:
+    """The locales in which some published version carries a tag."""
+    return locales_having(_tagged(tag_id))
 
 
-def _listing_page(locale: str, condition, page: int, per_page: int, total: int):
-    stmt = (
-        _published(locale)
-        .where(condition)
-        .order_by(ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
-    )
-    pagination = db.paginate(stmt, page=page, per_page=per_page, error_out=True, count=False)
-    pagination.total = total
-    return pagination
-
-
-def tag_page(locale: str, tag_id: int, page: int, per_page: int, total: int):
-    """One page of a tag's published versions; the total comes from tag_counts."""
-    return _listing_page(locale, _tagged(tag_id), page, per_page, total)
+def tag_page(locale: str, tag_id: int, cursor: Cursor | None, per_page: int):
+    """One page of a tag's published versions, found by its cursor (keyset)."""
+    return keyset_page(locale, tag_condition(tag_id), cursor, per_page)
 
 
 def bylines_for_slug(slug: str) -> list[str]:
@@ -357,14 +536,14 @@ def bylines_for_slug(slug: str) -> list[str]:
     return sorted(b for b in bylines if byline_slug(b) == slug)
 
 
-def author_counts(bylines: list[str]) -> dict[str, int]:
-    """How many published versions carry one of these bylines in each locale."""
-    return _counts_by_locale(Article.byline.in_(bylines))
+def author_locales(bylines: list[str]) -> set[str]:
+    """The locales in which some published version carries one of these bylines."""
+    return locales_having(Article.byline.in_(bylines))
 
 
-def author_page(locale: str, bylines: list[str], page: int, per_page: int, total: int):
-    """One page of an author's published versions in a locale."""
-    return _listing_page(locale, Article.byline.in_(bylines), page, per_page, total)
+def author_page(locale: str, bylines: list[str], cursor: Cursor | None, per_page: int):
+    """One page of an author's published versions in a locale, found by its cursor (keyset)."""
+    return keyset_page(locale, author_condition(bylines), cursor, per_page)
 
 
 def tag_listing_index() -> list[tuple[int, str, object]]:

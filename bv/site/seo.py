@@ -13,6 +13,7 @@ from flask import (
     current_app,
     g,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
@@ -102,28 +103,68 @@ def _rss_response(*, title: str, link: str, self_link: str, description: str, it
     return Response(feed.rss_str(pretty=True), mimetype="application/rss+xml")
 
 
+def _articles_per_sitemap() -> int:
+    # a page lists every published version of its articles: at most one per language each
+    return max(1, int(current_app.config["SITEMAP_PAGE_SIZE"]) // len(LOCALES))
+
+
+def _xml(body: str, last_modified=None) -> Response:
+    response = Response(body, mimetype="application/xml")
+    if last_modified is not None:
+        response.last_modified = last_modified
+        response.make_conditional(request)
+    return response
+
+
 @bp.get("/sitemap.xml")
 def sitemap():
-    """Every published version, each listing its published siblings as alternates."""
+    """A sitemap index: the site's pages, then the articles in pages of bounded size."""
+    chunks = queries.sitemap_chunks(_articles_per_sitemap())
+    sitemaps = [(url_for("seo.sitemap_pages"), None)] + [
+        (url_for("seo.sitemap_articles", first=first), changed) for first, changed in chunks
+    ]
+    base = current_app.config["SITE_URL"].rstrip("/")
+    newest = max((changed for _, changed in chunks), default=None)
+    body = render_template(
+        "seo/sitemap-index.xml", sitemaps=[(base + path, changed) for path, changed in sitemaps]
+    )
+    return _xml(body, newest)
+
+
+@bp.get("/sitemaps/articles-<int:first>.xml")
+def sitemap_articles(first: int):
+    """One page of the article sitemap: articles from an id on, each version with its
+    published siblings as alternates; one bounded query (and one for the versions)."""
     entries = []
-    for article in queries.all_published_articles():
+    for article in queries.sitemap_articles(first, _articles_per_sitemap()):
         published = [t for t in article.translations if t.is_published]
-        alternates = [(t.locale, article_url(t, absolute=True)) for t in published]
+        # each address built once: it appears as a loc and as every sibling's alternate
+        urls = {t.locale: article_url(t, absolute=True) for t in published}
+        alternates = list(urls.items())
         default = article.source if article.source and article.source.is_published else published[0]
         for t in published:
             entries.append(
                 {
-                    "loc": article_url(t, absolute=True),
+                    "loc": urls[t.locale],
                     "lastmod": t.updated_at,
                     "alternates": alternates,
-                    "x_default": article_url(default, absolute=True),
+                    "x_default": urls[default.locale],
                 }
             )
-    entries += _tag_entries() + _author_entries()
+    if not entries:
+        abort(404)
+    body = render_template("seo/sitemap.xml", entries=entries, homes=[], root_url="")
+    return _xml(body, max(e["lastmod"] for e in entries))
+
+
+@bp.get("/sitemaps/pages.xml")
+def sitemap_pages():
+    """The sitemap of the home, tag and author pages, with their language alternates."""
+    entries = _tag_entries() + _author_entries()
     homes = [(code, absolute_url("site.home", lang_code=code)) for code in LOCALES]
     root_url = current_app.config["SITE_URL"].rstrip("/") + "/"
     body = render_template("seo/sitemap.xml", entries=entries, homes=homes, root_url=root_url)
-    return Response(body, mimetype="application/xml")
+    return _xml(body, max((e["lastmod"] for e in entries), default=None))
 
 
 def _listing_entries(groups: dict, url_for_locale) -> list[dict]:

@@ -111,7 +111,7 @@ def home():
             "site/home.html",
             lead=latest[0] if latest else None,
             latest=latest[1:],
-            sections=queries.sections(g.lang_code),
+            sections=queries.sections(g.lang_code, [c.id for c in g.categories]),
             unavailable=unavailable,
             canonical=absolute_url("site.home"),
             switch_target={},
@@ -131,53 +131,71 @@ def _versions_elsewhere(article_id: int) -> list | None:
     return versions
 
 
+def _cursor() -> queries.Cursor | None:
+    """The listing page asked for: None for the first, a 400 for a cursor we never wrote."""
+    before, after = request.args.get("before"), request.args.get("after")
+    if before is None and after is None:
+        return None
+    if before is not None and after is not None:
+        abort(400)
+    cursor = queries.Cursor.parse(after if after is not None else before, newer=after is not None)
+    if cursor is None:
+        abort(400)
+    return cursor
+
+
+def _keyset_listing(endpoint: str, slug: str, condition):
+    """A listing's page by its cursor, or the redirect an old or stale address needs."""
+    per_page = current_app.config["PER_PAGE"]
+    if "page" in request.args:
+        # old numbered links keep working: they lead to the page that now holds that place
+        page = _page_number()
+        if page == 1:
+            return redirect(url_for(endpoint, slug=slug), code=301)
+        start = queries.cursor_for_page(g.lang_code, condition, page, per_page)
+        if start is None:
+            abort(404)
+        return redirect(url_for(endpoint, slug=slug, **start.query_args()), code=302)
+    cursor = _cursor()
+    listing = queries.keyset_page(g.lang_code, condition, cursor, per_page)
+    if listing is None:
+        # newer than the newest full page: that is the first page
+        return redirect(url_for(endpoint, slug=slug), code=302)
+    if cursor is not None and not listing.items:
+        abort(404)
+    return listing
+
+
+def _listing_urls(endpoint: str, listing, slugs: dict[str, str]) -> dict[str, str]:
+    """hreflang targets: the first page in every language that has one; a later page exists
+    only in its own language (its cursor is a place in this language's list)."""
+    if listing.is_first:
+        return {code: absolute_url(endpoint, lang_code=code, slug=slug) for code, slug in slugs.items()}
+    # this page's own cursor, as parsed and written back (the address it is known by)
+    args = _cursor().query_args()
+    return {g.lang_code: absolute_url(endpoint, slug=slugs[g.lang_code], **args)}
+
+
 @bp.get("/c/<slug>/")
 def category(slug: str):
-    """One category's articles, newest first, paginated."""
+    """One category's articles, newest first, a page at a time (keyset)."""
     name = queries.category_by_slug(g.lang_code, slug)
     if name is None:
         abort(404)
-    page = _page_number()
-    per_page = current_app.config["PER_PAGE"]
-    counts = queries.category_counts(name.category_id)
-    pagination = queries.category_page(
-        g.lang_code, name.category_id, page, per_page, total=counts.get(g.lang_code, 0)
-    )
-    # page N lists page N of the other languages that have that many pages, and itself
-    alternates = {
-        other.locale: _category_url(other, page)
-        for other in sorted(name.category.names, key=lambda n: LOCALES.index(n.locale))
-        if page == 1
-        or other.locale == g.lang_code
-        or counts.get(other.locale, 0) > (page - 1) * per_page
-    }
-    default = current_app.config["DEFAULT_LOCALE"]
+    listing = _keyset_listing("site.category", slug, queries.category_condition(name.category_id))
+    if not isinstance(listing, queries.KeysetPage):
+        return listing
+    names = sorted(name.category.names, key=lambda n: LOCALES.index(n.locale))
+    alternates = _listing_urls("site.category", listing, {n.locale: n.slug for n in names})
     return render_template(
         "site/category.html",
         category_name=name,
-        pagination=pagination,
+        listing=listing,
         canonical=alternates[g.lang_code],
         alternates=alternates,
-        # the same in every language: the default language's page, or the first that exists
-        x_default=alternates.get(default) or next(iter(alternates.values())),
+        x_default=_x_default(alternates),
         switch_target={"category": name.category_id},
     )
-
-
-def _category_url(name, page: int) -> str:
-    """The canonical address of a category page in the name's language: page 1 has no ?page."""
-    extra = {"page": page} if page > 1 else {}
-    return absolute_url("site.category", lang_code=name.locale, slug=name.slug, **extra)
-
-
-def _listing_alternates(page: int, counts: dict[str, int], urls: dict[str, str]) -> dict:
-    """hreflang targets of page N of a listing: the languages whose listing has that page."""
-    per_page = current_app.config["PER_PAGE"]
-    return {
-        code: urls[code]
-        for code in LOCALES
-        if code in urls and counts.get(code, 0) > (page - 1) * per_page
-    }
 
 
 def _x_default(alternates: dict) -> str:
@@ -186,35 +204,29 @@ def _x_default(alternates: dict) -> str:
     return alternates.get(default) or next(iter(alternates.values()))
 
 
-def _paged_url(endpoint: str, lang: str, slug: str, page: int) -> str:
-    """A listing's canonical address: page 1 has no ?page."""
-    extra = {"page": page} if page > 1 else {}
-    return absolute_url(endpoint, lang_code=lang, slug=slug, **extra)
-
-
 @bp.get("/t/<slug>/")
 def tag(slug: str):
-    """The published versions carrying one tag in this language, newest first, paginated."""
+    """The published versions carrying one tag in this language, newest first, by keyset."""
     tags = queries.all_tags()
-    slugs = {code: tag_slugs(tags, code) for code in LOCALES}
+    slugs = {code: queries.cached_tag_slugs(tags, code) for code in LOCALES}
     found = next((t for t in tags if slugs[g.lang_code][t.id] == slug), None)
     if found is None:
         abort(404)
-    counts = queries.tag_counts(found.id)
-    if not counts.get(g.lang_code):
+    present = queries.tag_locales(found.id)
+    if g.lang_code not in present:
         abort(404)
-    page = _page_number()
-    pagination = queries.tag_page(
-        g.lang_code, found.id, page, current_app.config["PER_PAGE"], total=counts[g.lang_code]
+    listing = _keyset_listing("site.tag", slug, queries.tag_condition(found.id))
+    if not isinstance(listing, queries.KeysetPage):
+        return listing
+    alternates = _listing_urls(
+        "site.tag", listing, {code: slugs[code][found.id] for code in LOCALES if code in present}
     )
-    urls = {code: _paged_url("site.tag", code, slugs[code][found.id], page) for code in LOCALES}
-    alternates = _listing_alternates(page, counts, urls)
     return render_template(
         "site/tag.html",
         tag=found,
         tag_name=found.name_in(g.lang_code),
         slug=slug,
-        pagination=pagination,
+        listing=listing,
         canonical=alternates[g.lang_code],
         alternates=alternates,
         x_default=_x_default(alternates),
@@ -224,28 +236,27 @@ def tag(slug: str):
 
 @bp.get("/author/<slug>/")
 def author(slug: str):
-    """The published versions under one byline in this language, newest first, paginated.
+    """The published versions under one byline in this language, newest first, by keyset.
 
     An author is keyed by the byline's slug, so imported bylines without an account get a
     page too; the page shows the byline and nothing else about the person.
     """
     bylines = queries.bylines_for_slug(slug)
-    counts = queries.author_counts(bylines) if bylines else {}
-    if not counts.get(g.lang_code):
+    present = queries.author_locales(bylines) if bylines else set()
+    if g.lang_code not in present:
         abort(404)
-    page = _page_number()
-    pagination = queries.author_page(
-        g.lang_code, bylines, page, current_app.config["PER_PAGE"], total=counts[g.lang_code]
-    )
-    alternates = _listing_alternates(
-        page, counts, {code: _paged_url("site.author", code, slug, page) for code in LOCALES}
+    listing = _keyset_listing("site.author", slug, queries.author_condition(bylines))
+    if not isinstance(listing, queries.KeysetPage):
+        return listing
+    alternates = _listing_urls(
+        "site.author", listing, {code: slug for code in LOCALES if code in present}
     )
     return render_template(
         "site/author.html",
         # the spelling of the newest version in this language is the one readers just saw
-        byline=pagination.items[0].article.byline if pagination.items else bylines[0],
+        byline=listing.items[0].article.byline if listing.items else bylines[0],
         slug=slug,
-        pagination=pagination,
+        listing=listing,
         canonical=alternates[g.lang_code],
         alternates=alternates,
         x_default=_x_default(alternates),
@@ -276,7 +287,7 @@ def article(slug: str):
         latest=_latest_beside(translation, related),
         share=share_links(canonical, translation.live_headline),
         # every article loads the tags, tagged or not, so its page costs the same queries
-        tag_slugs=tag_slugs(queries.all_tags(), g.lang_code),
+        tag_slugs=queries.all_tag_slugs(g.lang_code),
         author_slug=byline_slug(translation.article.byline) if translation.article.byline else None,
         canonical=canonical,
         switch_target={"article": translation.article_id},
@@ -376,13 +387,13 @@ def _switch_target() -> str:
     tag_id = _query_id("tag")
     if tag_id:
         tags = queries.all_tags()
-        if tag_id in {t.id for t in tags} and queries.tag_counts(tag_id).get(g.lang_code):
+        if tag_id in {t.id for t in tags} and g.lang_code in queries.tag_locales(tag_id):
             return url_for("site.tag", slug=tag_slugs(tags, g.lang_code)[tag_id])
         return url_for("site.home")
     author_slug = request.args.get("author")
     if author_slug:
         bylines = queries.bylines_for_slug(author_slug)
-        if bylines and queries.author_counts(bylines).get(g.lang_code):
+        if bylines and g.lang_code in queries.author_locales(bylines):
             return url_for("site.author", slug=author_slug)
         return url_for("site.home")
     page = request.args.get("page")

@@ -220,3 +220,11 @@ def _insert_ignoring_races(origin: str):
             "provider": stmt.excluded.provider, "updated_at": stmt.excluded.updated_at,
         })
     return stmt.on_conflict_do_nothing(index_elements=keys)
+
+
+def insert_generated(rows: list[dict]) -> None:
+    """Bulk-insert reviewed translated segments made by the benchmark data generator
+    (`flask --app bv bench-data`), whose versions are new: nothing to align or remember."""
+    if rows:
+        # Core, not the ORM: nothing here needs the unit of work, and it is several times faster
+        db.session.execute(TranslatedSegment.__table__.insert(), rows)

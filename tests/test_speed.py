@@ -1,0 +1,303 @@
+"""Reading pages stay cheap as the archive grows: fixed query counts, keyset pages, a
+sitemap index of bounded pages, indexes the listing queries use, consistent bench data."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from urllib.parse import urlparse
+from xml.etree import ElementTree
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from bv.articles.models import Article, ArticleTranslation, CategoryName
+from bv.articles.rendering import render_body
+from bv.articles.slugs import byline_slug, tag_slugs
+from bv.database import utcnow
+from bv.demo import generated
+from bv.extensions import db
+from bv.search import service as search_service
+from bv.search.indexer import reindex_all
+from bv.site import queries
+from bv.translation import segments as seg
+from bv.translation import sync
+from bv.translation.models import Segment, TranslatedSegment
+from tests.conftest import PG_URL
+from tests.helpers import SITEMAP_NS
+
+SM = {"sm": SITEMAP_NS}
+FUTURE = (utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _generate(app, articles: int, seed: int = 1) -> None:
+    with app.app_context():
+        generated.generate(articles, seed=seed)
+        reindex_all()
+        db.session.commit()
+
+
+def _public_urls(app) -> dict[str, str]:
+    """One address of every kind of public page, from the first generated article."""
+    with app.app_context():
+        t = db.session.scalar(
+            select(ArticleTranslation)
+            .where(ArticleTranslation.locale == "mk", ArticleTranslation.status == "published")
+            .order_by(ArticleTranslation.id)
+        )
+        category = db.session.scalar(
+            select(CategoryName).where(
+                CategoryName.locale == "mk", CategoryName.category_id == t.article.category_id
+            )
+        )
+        tag = t.article.tags[0] if t.article.tags else None
+        tag_slug = tag_slugs(queries.all_tags(), "mk")[tag.id] if tag else None
+        word = t.live_headline.split()[0]
+        author = byline_slug(t.article.byline)
+        first_sitemap = db.session.scalar(select(sa.func.min(Article.id)))
+    urls = {
+        "home": "/mk/",
+        "article": f"/mk/a/{t.slug}",
+        "category": f"/mk/c/{category.slug}/",
+        "category later page": f"/mk/c/{category.slug}/?before={FUTURE},2147483646",
+        "author": f"/mk/author/{author}/",
+        "author later page": f"/mk/author/{author}/?before={FUTURE},2147483646",
+        "search": f"/mk/search?q={word}",
+        "feed": "/mk/feed.xml",
+        "category feed": f"/mk/c/{category.slug}/feed.xml",
+        "sitemap index": "/sitemap.xml",
+        "sitemap articles": f"/sitemaps/articles-{first_sitemap}.xml",
+        "sitemap pages": "/sitemaps/pages.xml",
+        "news sitemap": "/news-sitemap.xml",
+        "about": "/mk/about",
+    }
+    if tag_slug:
+        urls["tag"] = f"/mk/t/{tag_slug}/"
+        urls["tag later page"] = f"/mk/t/{tag_slug}/?before={FUTURE},2147483646"
+    return urls
+
+
+def _counts(app, client, count_queries, urls) -> dict[str, int]:
+    counts = {}
+    for name, url in urls.items():
+        with count_queries(app) as counter:
+            response = client.get(url)
+        assert response.status_code == 200, (name, url)
+        counts[name] = counter.count
+    return counts
+
+
+# the most each page may ask; the test below pins that they do not grow with content
+MOST = {
+    "home": 5, "article": 8, "category": 5, "category later page": 6, "tag": 6,
+    "tag later page": 7, "author": 6, "author later page": 7, "search": 7, "feed": 4,
+    "category feed": 5, "sitemap index": 1, "sitemap articles": 2, "sitemap pages": 3,
+    "news sitemap": 1, "about": 3,
+}
+
+
+def test_public_pages_ask_the_same_queries_for_3_and_30_articles(app, client, count_queries):
+    _generate(app, 3)
+    urls = _public_urls(app)
+    small = _counts(app, client, count_queries, urls)
+    _generate(app, 27, seed=2)
+    large = _counts(app, client, count_queries, urls)
+    assert small == large, {k: (small[k], large[k]) for k in small if small[k] != large[k]}
+    for name, count in large.items():
+        assert count <= MOST[name], (name, count)
+
+
+def _listing_ids(app, locale: str, category_id: int) -> list[int]:
+    with app.app_context():
+        return list(db.session.scalars(
+            select(ArticleTranslation.id)
+            .join(ArticleTranslation.article)
+            .where(ArticleTranslation.locale == locale, ArticleTranslation.status == "published",
+                   Article.category_id == category_id)
+            .order_by(ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
+        ))
+
+
+def _page_ids(app, html: str) -> list[int]:
+    slugs = re.findall(r'<h2><a href="/en/a/([^"]+)">', html)
+    with app.app_context():
+        by_slug = dict(db.session.execute(
+            select(ArticleTranslation.slug, ArticleTranslation.id)
+            .where(ArticleTranslation.locale == "en", ArticleTranslation.slug.in_(slugs))
+        ).all())
+    return [by_slug[s] for s in slugs]
+
+
+def _link(html: str, rel: str) -> str | None:
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_keyset_pages_walk_the_whole_listing_through_ties(app, client):
+    app.config["PER_PAGE"] = 3
+    _generate(app, 30)
+    with app.app_context():
+        # all articles in one section: many pages, and every seventh shares its moment
+        first = generated._categories()[0]
+        db.session.execute(sa.update(Article).values(category_id=first))
+        db.session.commit()
+        name = db.session.scalar(select(CategoryName).where(
+            CategoryName.locale == "en", CategoryName.category_id == first))
+        category_id, slug = name.category_id, name.slug
+        times = db.session.scalars(
+            select(ArticleTranslation.published_at).where(ArticleTranslation.locale == "en")
+        ).all()
+    assert len(times) > len(set(times)), "the premise: some versions share a moment"
+    expected = _listing_ids(app, "en", category_id)
+    url, seen, pages = f"/en/c/{slug}/", [], []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        pages.append((url, html))
+        seen += _page_ids(app, html)
+        url = _link(html, "next")
+    assert seen == expected
+    assert len(pages) == 10
+    # back up from the last page: every newer link leads to the page before it
+    for (before_url, before_html), (_, html) in zip(pages[-2::-1], pages[:0:-1], strict=True):
+        newer = _link(html, "prev")
+        response = client.get(newer)
+        if response.status_code == 302:
+            newer = response.headers["Location"]
+            response = client.get(newer)
+        assert _page_ids(app, response.get_data(as_text=True)) == _page_ids(app, before_html)
+        if before_url == f"/en/c/{slug}/":
+            assert newer == before_url
+    # the first page has no newer link; the last no older one
+    assert _link(pages[0][1], "prev") is None and _link(pages[-1][1], "next") is None
+
+
+@pytest.mark.parametrize("query, status", [
+    ("before=yesterday", 400),
+    ("before=2026-13-01T00:00:00.000000Z,5", 400),
+    ("before=2026-12-01T00:00:00.000000Z,-5", 400),
+    ("before=2026-12-01T00:00:00.000000Z,99999999999", 400),
+    ("after=,", 400),
+    ("before=2026-12-01T00:00:00.000000Z,5&after=2026-12-01T00:00:00.000000Z,5", 400),
+    ("before=1990-01-01T00:00:00.000000Z,5", 404),
+    ("page=9999", 404),
+])
+def test_bad_cursors_are_localized_errors(app, client, query, status):
+    _generate(app, 3)
+    with app.app_context():
+        slug = db.session.scalar(select(CategoryName.slug).where(CategoryName.locale == "mk"))
+    response = client.get(f"/mk/c/{slug}/?{query}")
+    assert response.status_code == status
+    assert 'lang="mk"' in response.get_data(as_text=True)
+
+
+def test_sitemap_index_lists_pages_of_bounded_size(app, client):
+    app.config["SITEMAP_PAGE_SIZE"] = 7  # two articles (six versions) a page
+    _generate(app, 30)
+    index = ElementTree.fromstring(client.get("/sitemap.xml").data)
+    assert index.tag == f"{{{SITEMAP_NS}}}sitemapindex"
+    locs = [e.text for e in index.iterfind("sm:sitemap/sm:loc", SM)]
+    assert locs[0].endswith("/sitemaps/pages.xml")
+    article_pages = [urlparse(loc).path for loc in locs[1:]]
+    assert len(article_pages) == 15
+    assert all(e.text for e in index.iterfind("sm:sitemap/sm:lastmod", SM))
+    urls = []
+    for path in article_pages:
+        response = client.get(path)
+        assert response.status_code == 200 and response.last_modified is not None
+        page = ElementTree.fromstring(response.data).findall("sm:url", SM)
+        assert 0 < len(page) <= 7
+        urls += [u.findtext("sm:loc", namespaces=SM) for u in page]
+    assert len(urls) == len(set(urls)) == 90
+    again = client.get(article_pages[0], headers={"If-Modified-Since": response.headers["Last-Modified"]})
+    assert again.status_code in (200, 304)
+    assert client.get(article_pages[-1] .replace("articles-", "articles-9")).status_code == 404
+
+
+def test_bench_data_is_consistent_and_searchable(app, runner):
+    result = runner.invoke(args=["bench-data", "--articles", "30"])
+    assert result.exit_code == 0, result.output
+    assert "wrote 30 articles, 90 versions" in result.output
+    with app.app_context():
+        articles = db.session.scalars(select(Article)).all()
+        assert len(articles) == 30
+        for article in articles[:10]:
+            source = article.source
+            assert source.body_html == render_body(source.body)
+            stored = sorted(sync.keyed_segments(article), key=lambda s: seg.key_order(s.key))
+            split = seg.split(sync.values_of(source))
+            assert [(s.key, s.kind, s.hash) for s in stored] == [
+                (s.key, s.kind, s.hash) for s in sorted(split, key=lambda s: seg.key_order(s.key))
+            ]
+            skeleton = sync.source_skeleton(article)
+            for t in article.translations:
+                if t.locale == article.source_locale:
+                    continue
+                rows = db.session.scalars(
+                    select(TranslatedSegment).where(TranslatedSegment.translation_id == t.id)
+                ).all()
+                texts = {r.key: r.target_text for r in rows}
+                assert seg.assemble(skeleton, texts)["body"] == t.body
+                assert t.body_html == render_body(t.body) == t.live_body_html
+                assert {r.source_hash for r in rows} <= {s.hash for s in stored}
+                assert t.live_revision_id and t.source_revision_id == source.live_revision_id
+        assert db.session.scalar(select(sa.func.count()).select_from(Segment)) > 30 * 3
+        # Cyrillic in Macedonian, and search finds a version by a word of its headline
+        mk = db.session.scalar(select(ArticleTranslation).where(ArticleTranslation.locale == "mk"))
+        assert re.search("[а-ш]", mk.live_headline)
+        found = search_service.search("mk", mk.live_headline, 1, 10)
+        assert mk.id in found.ids
+
+
+# --- indexes ---------------------------------------------------------------------------------
+
+
+def _captured_statements(app, client, urls):
+    captured = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        captured.append((statement, parameters))
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        for url in urls:
+            assert client.get(url).status_code == 200, url
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return captured
+
+
+def _plan(app, statement: str, parameters) -> str:
+    with app.app_context(), db.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            return "\n".join(str(row[-1]) for row in rows)
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        rows = conn.exec_driver_sql("EXPLAIN " + statement, parameters).all()
+        return "\n".join(row[0] for row in rows)
+
+
+def test_listing_queries_use_an_index(app, client):
+    _generate(app, 30)
+    urls = _public_urls(app)
+    pages = ["home", "category", "category later page", "tag", "tag later page", "author",
+             "feed", "news sitemap", "sitemap articles"]
+    for name in pages:
+        if name not in urls:
+            continue
+        statements = _captured_statements(app, client, [urls[name]])
+        listing = [(s, p) for s, p in statements
+                   if "FROM article_translation" in s and "ORDER BY" in s]
+        assert listing, name
+        for statement, parameters in listing:
+            plan = _plan(app, statement, parameters)
+            if PG_URL:
+                assert "Seq Scan on article_translation" not in plan, (name, plan)
+            else:
+                # a full scan of the table reads every version; SEARCH (or a covering index) seeks
+                assert not re.search(r"SCAN article_translation(?! USING)", plan), (name, plan)
+                assert "article_translation USING" in plan, (name, plan)
