@@ -30,6 +30,11 @@ CACHED_ENDPOINTS = frozenset({
     "site.about",
     "feeds.rss",
     "feeds.category_rss",
+    # sitemaps: bounded, but a page of thousands of URLs is the costliest thing crawlers ask
+    "seo.sitemap",
+    "seo.sitemap_articles",
+    "seo.sitemap_pages",
+    "seo.news_sitemap",
 })
 # requests whose pages show the menu and footer fragments
 FRAGMENT_BLUEPRINTS = frozenset({"site", "feeds"})

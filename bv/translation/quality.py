@@ -11,6 +11,7 @@ docs/architecture.md).
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from rapidfuzz.distance import Levenshtein
-from sacrebleu.metrics import CHRF
 from sqlalchemy import select
 
 from bv.articles.models import Article, ArticleTranslation
@@ -71,7 +71,14 @@ LABELS = {
     "agreement": _l("services disagree"),
 }
 
-_chrf = CHRF()
+
+
+@functools.cache
+def _chrf():
+    # sacrebleu costs a web worker ~12 MiB: load it where drafts are scored, in the job worker
+    from sacrebleu.metrics import CHRF
+
+    return CHRF()
 
 
 @dataclass
@@ -156,7 +163,7 @@ def length_deviation(ratio: float | None, source_locale: str, target_locale: str
 
 def agreement(first: str, second: str) -> float:
     """chrF (0-100) of one service's draft against another's for the same segment."""
-    return _chrf.sentence_score(first or "", [second or ""]).score
+    return _chrf().sentence_score(first or "", [second or ""]).score
 
 
 def glossary_forms(source: str, source_locale: str,
