@@ -381,6 +381,8 @@ def test_backup_and_restore_bring_back_articles_and_images(tmp_path):
                 db.session.commit()
                 name = f"{image.stem}-{image.widths[0]}.jpg"
             headlines = sorted(db.session.scalars(sa.select(ArticleTranslation.headline)))
+            # the session's connection back to the pool first, or dispose() leaves it open
+            db.session.remove()
             db.engine.dispose()
         env = {**os.environ, "BV_DATABASE_URL": source_url,
                "BV_UPLOAD_FOLDER": source.config["UPLOAD_FOLDER"]}

@@ -88,7 +88,7 @@ def _article_in_review(app) -> int:
         return article.id
 
 
-def _run_consumer_until_done(app, timeout: float = 30) -> None:
+def _run_consumer_until_done(app, timeout: float = 90) -> None:
     """A real consumer (threads, Redis) runs until the outbox is empty and the queue drained."""
     consumer = queue.EmbeddedConsumer(queue.huey, app, workers=2, worker_type="thread",
                                       periodic=False)

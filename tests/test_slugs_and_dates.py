@@ -106,8 +106,9 @@ def test_plural_rules_differ_between_languages(demo_client):
     app = demo_client.application
     with app.test_request_context("/mk/"):
         with force_locale("mk_MK"):
-            assert ngettext("%(num)s article", "%(num)s articles", 21) == "21 напис"
-            assert ngettext("%(num)s article", "%(num)s articles", 11) == "11 написи"
+            # Macedonian: 21 takes the singular, 11 the plural
+            assert ngettext("%(num)s item", "%(num)s items", 21) == "21 превод"
+            assert ngettext("%(num)s item", "%(num)s items", 11) == "11 преводи"
         with force_locale("sq_MK"):
-            assert ngettext("%(num)s article", "%(num)s articles", 21) == "21 artikuj"
-            assert ngettext("%(num)s article", "%(num)s articles", 1) == "1 artikull"
+            assert ngettext("%(num)s item", "%(num)s items", 21) == "21 përkthime"
+            assert ngettext("%(num)s item", "%(num)s items", 1) == "1 përkthim"
