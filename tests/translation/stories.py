@@ -53,3 +53,18 @@ def segments(app, article_id, locale="mk") -> dict[str, str]:
     with app.app_context():
         translation = db.session.get(Article, article_id).translation(locale)
         return {k: t.target_text for k, t in sync.translated_segments(translation).items()}
+
+
+def english_desk(app, fake):
+    """Providers pointed at the fake, the translator working into mk and en, and everyone
+    reading the newsroom in English (tests assert its messages)."""
+    from tests.translation.fake_providers import point_at
+
+    app.config.update(point_at(fake))
+    with app.app_context():
+        translator = db.session.scalar(select(User).where(User.role == "translator"))
+        translator.languages = "mk,en"
+        for user in db.session.scalars(select(User)):
+            user.ui_locale = "en"
+        db.session.commit()
+    return app

@@ -17,10 +17,9 @@ from bv.notifications.models import Notification
 from bv.translation import review, sync
 from bv.translation.models import TranslatedSegment
 from tests.translation.fake_providers import article as paragraphs
-from tests.translation.fake_providers import point_at
 from tests.translation.stories import editor as _editor
+from tests.translation.stories import english_desk, run_draft
 from tests.translation.stories import login as _login
-from tests.translation.stories import run_draft
 from tests.translation.stories import segments as _segments
 from tests.translation.stories import write as _write
 
@@ -50,14 +49,7 @@ def _review_all(article, locale):
 
 @pytest.fixture
 def mt_app(app, fake, staff):
-    app.config.update(point_at(fake))
-    with app.app_context():
-        translator = db.session.scalar(select(User).where(User.role == "translator"))
-        translator.languages = "mk,en"
-        for user in db.session.scalars(select(User)):
-            user.ui_locale = "en"  # the messages below are asserted in English
-        db.session.commit()
-    return app
+    return english_desk(app, fake)
 
 
 @pytest.fixture

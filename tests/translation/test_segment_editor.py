@@ -15,23 +15,15 @@ from bv.jobs.models import Job
 from bv.translation import inline, sync
 from tests.conftest import PASSWORD, fresh_app
 from tests.translation.fake_providers import article as paragraphs
-from tests.translation.fake_providers import point_at
+from tests.translation.stories import english_desk, run_draft
 from tests.translation.stories import login as _login
-from tests.translation.stories import run_draft
 from tests.translation.stories import segments as _segments
 from tests.translation.stories import write as _write
 
 
 @pytest.fixture
 def mt_app(app, fake, staff):
-    app.config.update(point_at(fake))
-    with app.app_context():
-        translator = db.session.scalar(select(User).where(User.role == "translator"))
-        translator.languages = "mk,en"
-        for user in db.session.scalars(select(User)):
-            user.ui_locale = "en"  # the messages below are asserted in English
-        db.session.commit()
-    return app
+    return english_desk(app, fake)
 
 
 @pytest.fixture
