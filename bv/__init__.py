@@ -25,15 +25,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     configure(app, test_config)
-    proxies = int(app.config.get("PROXY_COUNT") or 0)
-    if proxies > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        # the client address, scheme and host as the trusted proxies saw them (rate limits,
-        # audit log and absolute URLs); never more hops than the proxies the newsroom runs
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
-        )
     from bv.errors import BoundedIntConverter
 
     # before any blueprint adds its rules, which bind the converter when they are made
@@ -42,6 +33,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_extensions(app)
     configure_features(app)
     configure_commands(app)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # outermost, so every layer (the page cache's key too) sees the address the reader
+        # used; the client address, scheme and host as the trusted proxies saw them (rate limits,
+        # audit log and absolute URLs); never more hops than the proxies the newsroom runs
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies
+        )
     return app
 
 

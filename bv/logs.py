@@ -22,15 +22,18 @@ TEXT_FORMAT = "[%(asctime)s] %(levelname)s %(request_id)s in %(module)s: %(messa
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s"
 
 
+def safe_request_id(offered: str | None) -> str:
+    """The proxy's id when it is a safe token, else a new one."""
+    return offered if offered and SAFE_ID.fullmatch(offered) else uuid.uuid4().hex
+
+
 def request_id() -> str:
     """This request's id ("-" outside a request)."""
     if not has_request_context():
         return "-"
     current = g.get("request_id")
     if current is None:
-        offered = request.headers.get(HEADER, "")
-        current = offered if SAFE_ID.fullmatch(offered) else uuid.uuid4().hex
-        g.request_id = current
+        current = g.request_id = safe_request_id(request.headers.get(HEADER))
     return current
 
 

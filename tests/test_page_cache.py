@@ -530,3 +530,50 @@ def test_pictures_are_named_by_their_content(cached_app):
             path.unlink()
         assert store_image(navy).id == first.id
         assert (folder / f"{first.stem}-{first.widths[0]}.jpg").is_file()
+
+
+def test_a_stored_page_is_answered_before_flask(cached_app, cached_client):
+    """A hit never reaches the app: no before-request hook, no view, no query of the page's."""
+    path = _published(cached_app)
+    assert cached_client.get(path).headers["X-Page-Cache"] == "miss"
+    reached = []
+    cached_app.before_request_funcs.setdefault(None, []).insert(0, lambda: reached.append(1))
+    hit = cached_client.get(path, headers={"X-Request-ID": "proxy-42"})
+    assert hit.headers["X-Page-Cache"] == "hit" and reached == []
+    # the proxy's id is echoed; an unsafe one is replaced, never copied into the header
+    assert hit.headers["X-Request-ID"] == "proxy-42"
+    forged = cached_client.get(path, headers={"X-Request-ID": "bad id; <script>"})
+    assert forged.headers["X-Page-Cache"] == "hit"
+    assert len(forged.headers["X-Request-ID"]) == 32 and "<" not in forged.headers["X-Request-ID"]
+    # HEAD gets the headers and no body; a conditional GET gets a 304 without a body
+    head = cached_client.head(path)
+    assert head.status_code == 200 and head.data == b"" and head.headers["ETag"] == hit.headers["ETag"]
+    again = cached_client.get(path, headers={"If-None-Match": hit.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert reached == []
+    # a personal request goes through the whole app again
+    cached_client.get(f"{path}?unavailable=1")
+    assert reached == [1]
+
+
+def test_the_key_is_the_address_the_reader_used_behind_a_proxy(tmp_path, migrated_template):
+    """With BV_PROXY_COUNT the forwarded host is part of the key, as the proxy saw it."""
+    with fresh_app(tmp_path, migrated_template, PAGE_CACHE=True, REDIS_URL=None,
+                   PROXY_COUNT=1) as app:
+        path = _published(app)
+        client = app.test_client()
+        for host in ("lajme.example", "news.example"):
+            headers = {"X-Forwarded-Host": host, "X-Forwarded-Proto": "https"}
+            first = client.get(path, headers=headers)
+            again = client.get(path, headers=headers)
+            assert (first.headers["X-Page-Cache"], again.headers["X-Page-Cache"]) == ("miss", "hit")
+            assert first.data == again.data
+
+
+def test_the_language_of_a_page_is_its_address_not_the_browser(cached_app, cached_client):
+    path = _published(cached_app)
+    assert cached_client.get(path, headers={"Accept-Language": "mk"}).headers["X-Page-Cache"] == "miss"
+    assert cached_client.get(path, headers={"Accept-Language": "en"}).headers["X-Page-Cache"] == "hit"
+    # sitemaps name no language in their address: stored once for everyone too
+    assert cached_client.get("/sitemap.xml").headers["X-Page-Cache"] == "miss"
+    assert cached_client.get("/sitemap.xml", headers={"Accept-Language": "sq"}).headers["X-Page-Cache"] == "hit"

@@ -24,10 +24,10 @@ def current() -> int | None:
     """The version readers' pages are keyed by now; None when the row is missing."""
     # read on every public request, cached page or not: plain SQL on the session's connection
     # skips the ORM's statement handling, about a third of a cached page's cost
-    return db.session.connection().exec_driver_sql(_CURRENT).scalar()
+    return db.session.connection().exec_driver_sql(CURRENT_SQL).scalar()
 
 
-_CURRENT = f"SELECT token FROM {ContentVersion.__tablename__} WHERE id = {ROW}"
+CURRENT_SQL = f"SELECT token FROM {ContentVersion.__tablename__} WHERE id = {ROW}"
 
 
 def mark_changed() -> None:
