@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from slugify import slugify
 from sqlalchemy import delete, select
 
@@ -99,7 +101,9 @@ def tag_slugs(tags, locale: str) -> dict[int, str]:
     return slugs
 
 
+@lru_cache(maxsize=1024)
 def byline_slug(byline: str) -> str:
     """An author's address, the same in every language (a Cyrillic byline transliterates as
-    Macedonian, a Latin one is unchanged)."""
+    Macedonian, a Latin one is unchanged). A pure function of the name, remembered: every
+    article page links its author, and slugify is its costliest call."""
     return make_slug(byline, "mk", max_length=100)
