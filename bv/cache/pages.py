@@ -53,6 +53,8 @@ PER_REQUEST_HEADERS = frozenset({"set-cookie", "x-request-id", "x-page-cache", "
 EXTENSION = "bv_page_cache"
 # the content version the fast path read, handed on to the app when it did not answer
 VERSION_KEY = "bv.content_version"
+# addresses never stored whole: the fast path does not even read the version for them
+NEVER_STORED_PREFIXES = ("/static/", "/media/", "/newsroom", "/healthz")
 
 
 def enabled() -> bool:
@@ -268,6 +270,8 @@ class CachedPages:
     def _stored(self, environ: dict):
         config = self.app.config
         if not config.get("PAGE_CACHE") or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        if environ.get("PATH_INFO", "").startswith(NEVER_STORED_PREFIXES):
             return None
         if personal_environ(environ, config):
             return None
