@@ -201,8 +201,10 @@ def test_sitemap_index_lists_pages_of_bounded_size(app, client):
     locs = [e.text for e in index.iterfind("sm:sitemap/sm:loc", SM)]
     assert locs[0].endswith("/sitemaps/pages.xml")
     article_pages = [urlparse(loc).path for loc in locs[1:]]
-    assert len(article_pages) == 15
-    assert all(e.text for e in index.iterfind("sm:sitemap/sm:lastmod", SM))
+    # pages are fixed id ranges, two article ids each: 30 consecutive articles fill 15
+    firsts = [int(path.rsplit("-", 1)[1].removesuffix(".xml")) for path in article_pages]
+    assert firsts == list(range(firsts[0], firsts[0] + 2 * 15, 2))
+    assert all(first % 2 == 1 for first in firsts)
     urls = []
     for path in article_pages:
         response = client.get(path)
@@ -214,6 +216,32 @@ def test_sitemap_index_lists_pages_of_bounded_size(app, client):
     again = client.get(article_pages[0], headers={"If-Modified-Since": response.headers["Last-Modified"]})
     assert again.status_code in (200, 304)
     assert client.get(article_pages[-1] .replace("articles-", "articles-9")).status_code == 404
+
+
+def test_a_sitemap_page_keeps_its_address_when_others_empty(app, client, count_queries):
+    """Unpublishing every article of one range drops that page alone; the others keep
+    their addresses, and the index is still one query."""
+    from bv.articles.models import ArticleTranslation
+
+    app.config["SITEMAP_PAGE_SIZE"] = 7
+    _generate(app, 10)
+    before = [loc.text for loc in ElementTree.fromstring(client.get("/sitemap.xml").data)
+              .iterfind("sm:sitemap/sm:loc", SM)]
+    emptied = urlparse(before[2]).path
+    first = int(emptied.rsplit("-", 1)[1].removesuffix(".xml"))
+    with app.app_context():
+        db.session.execute(
+            ArticleTranslation.__table__.update()
+            .where(ArticleTranslation.article_id.in_([first, first + 1]))
+            .values(status="unpublished")
+        )
+        db.session.commit()
+    with count_queries(app) as counter:
+        after = [loc.text for loc in ElementTree.fromstring(client.get("/sitemap.xml").data)
+                 .iterfind("sm:sitemap/sm:loc", SM)]
+    assert counter.count == 1, counter.statements
+    assert after == [loc for loc in before if loc != before[2]]
+    assert client.get(emptied).status_code == 404
 
 
 def test_bench_data_is_consistent_and_searchable(app, runner):
@@ -285,7 +313,7 @@ def test_listing_queries_use_an_index(app, client):
     _generate(app, 30)
     urls = _public_urls(app)
     pages = ["home", "category", "category later page", "tag", "tag later page", "author",
-             "feed", "news sitemap", "sitemap articles"]
+             "feed", "news sitemap", "sitemap articles", "sitemap index"]
     for name in pages:
         if name not in urls:
             continue

@@ -8,7 +8,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from markupsafe import Markup
-from sqlalchemy import and_, false, func, literal_column, or_, select, true, union_all
+from sqlalchemy import and_, false, func, literal_column, or_, select, text, true, union_all
 from sqlalchemy.orm import contains_eager, defer, load_only, selectinload
 
 from bv.articles.models import (
@@ -423,35 +423,38 @@ def published_since(since, limit: int = 1000) -> list[ArticleTranslation]:
     return list(db.session.scalars(stmt))
 
 
-def sitemap_chunks(articles_per_page: int) -> list[tuple[int, object]]:
-    """(first article id, newest change) of each sitemap page of `articles_per_page` articles
-    with a published version, in one pass over an index (the sitemap index's only query)."""
-    t = ArticleTranslation
-    ranked = (
-        select(
-            t.article_id.label("aid"),
-            t.updated_at.label("changed"),
-            func.dense_rank().over(order_by=t.article_id).label("rank"),
+def sitemap_page_starts(articles_per_page: int) -> list[int]:
+    """The first article id of every sitemap page that has a published version.
+
+    Pages are fixed ranges of article ids, `[first, first + n)`, so a page's address never
+    moves when older articles come and go, and the index needs no pass over the archive: a
+    skip scan (a recursive query) seeks the `(status, article_id)` index once per page, so the
+    index costs what its pages number, not what the archive holds.
+    """
+    n = max(1, int(articles_per_page))
+    t = ArticleTranslation.__tablename__
+    # n is an int from the configuration: inlined, so both databases type the CTE alike
+    statement = text(f"""
+        WITH RECURSIVE page(first) AS (
+            SELECT (MIN(article_id) - 1) / {n} * {n} + 1 FROM {t} WHERE status = 'published'
+            UNION ALL
+            SELECT ((SELECT next.article_id FROM {t} AS next
+                     WHERE next.status = 'published' AND next.article_id >= page.first + {n}
+                     ORDER BY next.article_id LIMIT 1) - 1) / {n} * {n} + 1
+            FROM page WHERE page.first IS NOT NULL
         )
-        .where(t.status == "published")
-        .subquery()
-    )
-    bucket = (ranked.c.rank - 1) // articles_per_page
-    rows = db.session.execute(
-        select(func.min(ranked.c.aid), func.max(ranked.c.changed))
-        .group_by(bucket)
-        .order_by(func.min(ranked.c.aid))
-    )
-    return [(first, changed) for first, changed in rows]
+        SELECT first FROM page WHERE first IS NOT NULL ORDER BY first""")
+    return [first for (first,) in db.session.execute(statement)]
 
 
 def sitemap_articles(first_id: int, limit: int) -> list[Article]:
-    """Up to `limit` articles with a published version from an id on (keyset), with their
-    versions' addresses: one sitemap page."""
+    """The articles with a published version in the id range `[first_id, first_id + limit)`,
+    with their versions' addresses: one sitemap page."""
     stmt = (
         select(Article)
         .where(
             Article.id >= first_id,
+            Article.id < first_id + limit,
             Article.translations.any(ArticleTranslation.status == "published"),
         )
         .options(

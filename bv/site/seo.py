@@ -119,16 +119,20 @@ def _xml(body: str, last_modified=None) -> Response:
 @bp.get("/sitemap.xml")
 def sitemap():
     """A sitemap index: the site's pages, then the articles in pages of bounded size."""
-    chunks = queries.sitemap_chunks(_articles_per_sitemap())
-    sitemaps = [(url_for("seo.sitemap_pages"), None)] + [
-        (url_for("seo.sitemap_articles", first=first), changed) for first, changed in chunks
+    # no <lastmod> per page: the newest change of a range of articles is a pass over the
+    # range, and over every range a pass over the archive; each page answers Last-Modified
+    # and 304 itself, so a crawler's revisit of an unchanged page costs nothing
+    starts = queries.sitemap_page_starts(_articles_per_sitemap())
+    paths = [url_for("seo.sitemap_pages")] + [
+        url_for("seo.sitemap_articles", first=first) for first in starts
     ]
     base = current_app.config["SITE_URL"].rstrip("/")
-    newest = max((changed for _, changed in chunks), default=None)
     body = render_template(
-        "seo/sitemap-index.xml", sitemaps=[(base + path, changed) for path, changed in sitemaps]
+        "seo/sitemap-index.xml", sitemaps=[(base + path, None) for path in paths]
     )
-    return _xml(body, newest)
+    response = _xml(body)
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/sitemaps/articles-<int:first>.xml")
