@@ -64,8 +64,8 @@ def _latin(word: str) -> str:
 
 
 # a newsroom's vocabulary is small next to its text: folding each distinct word once is what
-# makes indexing 300,000 versions practical (see docs/performance.md)
-@lru_cache(maxsize=1 << 17)
+# makes indexing 300,000 versions practical (docs/performance.md); bounded, a few MB at most
+@lru_cache(maxsize=1 << 15)
 def fold_word(word: str) -> str:
     """One word as the index compares it: `Ѓорче` → `gorce`, `Tetovës` → `tetoves`."""
     folded = _DIGRAPH.sub(lambda m: m.group(0)[:-1], _latin(word))
