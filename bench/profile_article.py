@@ -21,7 +21,6 @@ from flask_migrate import upgrade
 from bv import create_app
 from bv.demo import generated
 from bv.extensions import db
-from bv.search.indexer import reindex_all
 
 
 def main() -> int:
@@ -39,8 +38,7 @@ def main() -> int:
         with app.app_context():
             upgrade()
             started = time.perf_counter()
-            generated.generate(args.articles)
-            reindex_all()
+            generated.generate(args.articles)  # with its search entries
             db.session.commit()
             print(f"{args.articles} articles in {time.perf_counter() - started:.0f} s")
     client = app.test_client()

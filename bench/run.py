@@ -1,6 +1,8 @@
 """Throughput of the reading site under gunicorn on loopback, as ratios to a baseline.
 
-Makes a throw-away instance (SQLite, or --database-url), fills it with `flask bench-data`,
+Makes a throw-away instance (SQLite, or --database-url), fills it with `flask bench-data`
+(or reuses --instance DIR, and a database that already holds the articles: generate 100,000
+once, bench many times),
 starts bv under gunicorn (sync workers, production settings) and, under the same gunicorn
 settings, a bare Flask page of the article page's byte size (bench/baseline.py). wrk loads
 each page for --duration seconds; figures are printed as ratios to the baseline measured in
@@ -9,6 +11,7 @@ editor saves a live version every few seconds (bench/editor.py) counts errors.
 
     .venv/bin/python bench/run.py --articles 1000 --duration 10
     .venv/bin/python bench/run.py --articles 100000 --database-url postgresql://... --redis-url redis://...
+    .venv/bin/python bench/run.py --articles 100000 --instance /srv/bench-100k   # kept for next time
 """
 
 from __future__ import annotations
@@ -144,15 +147,19 @@ def deep_category_page(base: str, category: str, wanted: int) -> tuple[str, int]
     return category, 1
 
 
-def prepare(args, env: dict) -> None:
+def prepare(args, env: dict) -> int:
+    """Migrate, load the demo into an empty database and generate what the database lacks of
+    --articles generated articles (nothing when it holds them); returns how many it holds."""
     flask = [str(BIN / "flask"), "--app", "bv"]
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([*flask, "demo"], env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "demo", "--if-empty"], env=env, check=True, capture_output=True)
     started = time.perf_counter()
-    out = subprocess.run([*flask, "bench-data", "--articles", str(args.articles)], env=env,
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([*flask, "bench-data", "--articles", str(args.articles), "--if-fewer"],
+                         env=env, check=True, capture_output=True, text=True).stdout
     print(out.strip())
     print(f"bench data: {time.perf_counter() - started:.0f} s in all")
+    held = re.search(r"already holds (\d+) generated articles", out)
+    return int(held.group(1)) if held else args.articles
 
 
 def pages_of(base: str) -> dict[str, str]:
@@ -186,7 +193,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
-    parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in a temp folder)")
+    parser.add_argument("--database-url", help="PostgreSQL URL (default: SQLite in the instance); "
+                        "generation is skipped when it already holds --articles generated articles")
+    parser.add_argument("--instance", type=Path,
+                        help="an instance folder to use and keep (with its SQLite database unless "
+                        "--database-url); default: a temporary one, removed afterwards")
     parser.add_argument("--redis-url", help="Redis URL for the app (queue, limits, page cache)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
@@ -197,7 +208,11 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("skipped: wrk is not installed (apt-get install wrk)")
         return 0
-    instance = Path(tempfile.mkdtemp(prefix="bv-bench-"))
+    if args.instance:
+        instance = args.instance.resolve()
+        instance.mkdir(parents=True, exist_ok=True)
+    else:
+        instance = Path(tempfile.mkdtemp(prefix="bv-bench-"))
     env = {**os.environ, "BV_INSTANCE_PATH": str(instance), "BV_SITE_URL": "http://127.0.0.1",
            "BV_SECRET_KEY": "bench", "FLASK_DEBUG": "0"}
     if args.database_url:
@@ -206,7 +221,7 @@ def main() -> int:
         env["BV_REDIS_URL"] = args.redis_url
     results: dict = {"articles": args.articles, "database": "postgresql" if args.database_url else "sqlite"}
     try:
-        prepare(args, env)
+        results["articles"] = articles = prepare(args, env)
         modes = {"both": ("1", "0"), "on": ("1",), "off": ("0",)}[args.cache]
         for cache in modes:
             run_env = {**env, "BV_PAGE_CACHE": cache}
@@ -227,7 +242,7 @@ def main() -> int:
             base = rows["baseline (bare Flask, same bytes)"]
             label = "on" if cache == "1" else "off"
             print(f"\ncache {label}: gunicorn -w {args.workers} (sync), wrk -t2 -c{args.connections} "
-                  f"-d{args.duration}s, {args.articles} articles, {results['database']}; "
+                  f"-d{args.duration}s, {articles} articles, {results['database']}; "
                   f"article page {size} bytes")
             print(f"{'page':<36}{'req/s':>8}{'x base':>8}{'p50 ms':>8}{'x base':>8}{'p99 ms':>8}{'x base':>8}{'bad':>6}")
             for name, r in rows.items():
@@ -265,11 +280,12 @@ def main() -> int:
             print(edit_errors[-1500:])
         results["mixed"] = {**mixed, "editor": edits.strip(), "tracebacks": server_5xx}
         (ROOT / "bench" / "results").mkdir(exist_ok=True)
-        out = ROOT / "bench" / "results" / f"run-{results['database']}-{args.articles}.json"
+        out = ROOT / "bench" / "results" / f"run-{results['database']}-{articles}.json"
         out.write_text(json.dumps(results, indent=2, default=str))
         print(f"\nwritten: {out.relative_to(ROOT)}")
     finally:
-        shutil.rmtree(instance, ignore_errors=True)
+        if not args.instance:
+            shutil.rmtree(instance, ignore_errors=True)
     return 0
 
 

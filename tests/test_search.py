@@ -7,14 +7,17 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from bv.accounts.permissions import SYSTEM
 from bv.articles import service, workflow
 from bv.articles.models import Article, ArticleTranslation
+from bv.demo import generated
 from bv.extensions import db
+from bv.search import service as search_service
 from bv.search.folding import fold_word, parse_query, stem
 from bv.search.highlight import highlight, snippet
+from bv.search.indexer import index_translation, reindex_all
 from tests.conftest import fresh_app
 
 # Original text written for these tests; dates decide ties inside a ranking tier.
@@ -395,3 +398,45 @@ def test_an_entry_that_outlived_its_version_is_never_shown(app, stories):
             headline_folded="ghost story", lede_folded="", body_folded=""))
         db.session.commit()
     assert _search(app.test_client(), "en", "ghost") == []
+
+
+def _index_rows(ids):
+    """The index rows of these versions, every stored column, as the backend keeps them."""
+    if db.engine.dialect.name == "postgresql":
+        sql = ("SELECT translation_id, locale, CAST(document AS text) FROM search_index"
+               " WHERE translation_id IN :ids ORDER BY translation_id")
+    else:
+        sql = ("SELECT rowid, locale, headline, lede, body, headline_f, lede_f, body_f"
+               " FROM search_index WHERE rowid IN :ids ORDER BY rowid")
+    statement = text(sql).bindparams(bindparam("ids", expanding=True))
+    return [tuple(row) for row in db.session.execute(statement, {"ids": ids})]
+
+
+def test_bulk_entries_of_generated_articles_are_the_per_version_entries(app):
+    with app.app_context():
+        generated.generate(12, seed=7)
+        db.session.commit()
+        versions = db.session.scalars(select(ArticleTranslation).order_by(ArticleTranslation.id)).all()
+        ids = [v.id for v in versions]
+        assert len(ids) == 36
+        bulk = _index_rows(ids)
+        assert [row[0] for row in bulk] == ids
+        assert all(len(row[-1]) > 200 for row in bulk)  # the body is in it, not just the headline
+        for version in versions:
+            index_translation(version)
+        assert _index_rows(ids) == bulk
+        assert reindex_all(batch=5) == 36
+        assert _index_rows(ids) == bulk
+        db.session.commit()
+        mk = next(v for v in versions if v.locale == "mk")
+        word = max(mk.live_headline.split(), key=len)
+        # as written, and typed in Latin letters
+        for query in (word, fold_word(word)):
+            assert mk.id in search_service.search("mk", query, 1, 50).ids, query
+
+
+def test_generating_without_the_index_writes_no_entries(app):
+    with app.app_context():
+        generated.generate(3, index=False)
+        db.session.commit()
+        assert db.session.scalar(text("SELECT count(*) FROM search_index")) == 0

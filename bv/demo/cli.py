@@ -11,7 +11,6 @@ from flask.cli import with_appcontext
 from bv import demo
 from bv.demo import generated
 from bv.extensions import db
-from bv.search.indexer import reindex_all
 
 
 @click.command("demo")
@@ -36,25 +35,33 @@ def demo_command(if_empty: bool):
 @click.option("--articles", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
               help="How many articles to add, each published in every language.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same text.")
-@click.option("--no-reindex", is_flag=True, help="Leave the search index as it is.")
-def bench_data_command(articles: int, seed: int, no_reindex: bool):
+@click.option("--no-index", is_flag=True, help="Leave the new versions out of the search index.")
+@click.option("--if-fewer", is_flag=True,
+              help="Top up: write only as many as the database lacks to hold --articles "
+                   "generated articles (nothing when it has them).")
+def bench_data_command(articles: int, seed: int, no_index: bool, if_fewer: bool):
     """Fill the database with generated articles for benchmarks (bulk inserts)."""
+    first = generated.count() if if_fewer else 0
+    if first >= articles:
+        click.echo(f"the database already holds {first} generated articles; nothing written")
+        return
     started = time.perf_counter()
-    counts = generated.generate(
-        articles, seed=seed,
-        progress=lambda done: click.echo(f"  {done} articles", err=True) if done % 10_000 == 0 else None,
-    )
+
+    def after_batch(done: int) -> None:
+        # one transaction per batch: a huge one makes SQLite's WAL as large as the database
+        db.session.commit()
+        if done % 10_000 == 0:
+            click.echo(f"  {done} articles, {time.perf_counter() - started:.0f} s", err=True)
+
+    counts = generated.generate(articles - first, seed=seed, first=first, index=not no_index,
+                                after_batch=after_batch)
     db.session.commit()
-    written = time.perf_counter() - started
     click.echo(
         f"wrote {counts['articles']} articles, {counts['versions']} versions, "
-        f"{counts['segments']} source segments, {counts['revisions']} revisions in {written:.1f} s"
+        f"{counts['segments']} source segments, {counts['revisions']} revisions"
+        f"{'' if no_index else ' and their search entries'} in "
+        f"{time.perf_counter() - started:.1f} s"
     )
-    if not no_reindex:
-        started = time.perf_counter()
-        indexed = reindex_all()
-        db.session.commit()
-        click.echo(f"search index rebuilt: {indexed} versions in {time.perf_counter() - started:.1f} s")
 
 
 def init_app(app: Flask) -> None:

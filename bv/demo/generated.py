@@ -6,7 +6,9 @@ Macedonian in Cyrillic), with paragraph and article lengths like the newsroom's 
 in with Core bulk inserts instead of `save_translation`, which renders Markdown and splits
 segments one version at a time (about 4 ms each, 20 minutes for 300,000 versions); the text
 is plain words and punctuation, so its HTML and segments are written directly in exactly the
-form the renderer and the splitter give (tests/test_speed.py checks that they agree).
+form the renderer and the splitter give (tests/test_speed.py checks that they agree). The
+search entries are built from the same text and written in bulk (`indexer.index_bulk`), so
+no rebuild has to read everything back.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from bv.articles.slugs import make_slug
 from bv.database import utcnow
 from bv.extensions import db
 from bv.i18n import LOCALES
+from bv.search import indexer
 from bv.translation import store
 from bv.translation.models import Segment
 from bv.translation.segments import text_hash
@@ -118,6 +121,22 @@ def body_html(shape: list[str], texts: list[str]) -> str:
     )
 
 
+_WORD_SLUGS: dict[tuple[str, str], str] = {}
+
+
+def headline_slug(headline: str, locale: str, max_length: int = 200) -> str:
+    """`make_slug(headline, locale, max_length)` for a headline of generated words: each
+    distinct word is slugified once (python-slugify is the slowest step of a version)."""
+    parts = []
+    for word in headline.split(" "):
+        part = _WORD_SLUGS.get((word, locale))
+        if part is None:
+            part = _WORD_SLUGS[(word, locale)] = make_slug(word, locale, max_length)
+        parts.append(part)
+    slug = "-".join(parts)
+    return slug if len(slug) <= max_length else make_slug(headline, locale, max_length)
+
+
 def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
@@ -150,8 +169,19 @@ def _tags() -> list[int]:
     return list(db.session.scalars(select(Tag.id).where(Tag.key.like("bench-%"))))
 
 
-def generate(articles: int, *, seed: int = 1, progress=None) -> dict:
-    """Write `articles` published articles in every locale; the caller commits.
+def count() -> int:
+    """How many generated articles the database holds (their bylines are ours alone)."""
+    return db.session.scalar(
+        select(func.count()).select_from(Article).where(Article.byline.in_(BYLINES))
+    )
+
+
+def generate(articles: int, *, seed: int = 1, first: int = 0, index: bool = True,
+             after_batch=None) -> dict:
+    """Write `articles` published articles in every locale, and their search entries unless
+    `index` is false; the caller commits. `after_batch(done)` runs after every batch of
+    `BATCH` articles is flushed (a command may commit there, to keep transactions small).
+    `first` numbers the articles from there, so a top-up does not repeat earlier text.
 
     Newest first every few minutes back from now; every seventh shares its moment with the
     one before (listings must break such ties). Every fifth version has two revisions.
@@ -162,7 +192,7 @@ def generate(articles: int, *, seed: int = 1, progress=None) -> dict:
     when = start
     counts = {"articles": 0, "versions": 0, "segments": 0, "revisions": 0}
     rows: dict[str, list] = {k: [] for k in ("article", "tag", "translation", "revision",
-                                              "segment", "translated")}
+                                              "segment", "translated", "entry")}
 
     def flush() -> None:
         db.session.execute(Article.__table__.insert(), rows["article"])
@@ -185,10 +215,12 @@ def generate(articles: int, *, seed: int = 1, progress=None) -> dict:
         )
         db.session.execute(Segment.__table__.insert(), rows["segment"])
         store.insert_generated(rows["translated"])
+        if index:
+            indexer.index_bulk(rows["entry"])
         for values in rows.values():
             values.clear()
 
-    for n in range(articles):
+    for n in range(first, first + articles):
         seed_n = seed * 1_000_003 + n
         rng = random.Random(seed_n)
         article_id = ids[Article]
@@ -223,7 +255,7 @@ def generate(articles: int, *, seed: int = 1, progress=None) -> dict:
             first_revision = ids[Revision]
             ids[Revision] += revisions
             live_revision = first_revision + revisions - 1
-            slug = f"{make_slug(headline, code, 200)}-{article_id}"
+            slug = f"{headline_slug(headline, code)}-{article_id}"
             rows["translation"].append({
                 "id": translation_id, "article_id": article_id, "locale": code,
                 "headline": headline, "slug": slug, "lede": lede, "body": body,
@@ -265,14 +297,22 @@ def generate(articles: int, *, seed: int = 1, progress=None) -> dict:
                         "target_text": text, "origin": "human", "reviewed": True,
                         "updated_at": when,
                     })
+            if index:
+                # the plain body is what indexer.body_text reads from `html` (no markup or
+                # entities in generated words); tests/test_search.py compares the rows
+                rows["entry"].append(
+                    indexer.make_entry(translation_id, code, headline, lede, " ".join(texts))
+                )
             counts["versions"] += 1
             counts["revisions"] += revisions
         counts["segments"] += len(source_texts)
         counts["articles"] += 1
         if len(rows["article"]) >= BATCH:
             flush()
-            if progress:
-                progress(counts["articles"])
+            if after_batch:
+                after_batch(counts["articles"])
     if rows["article"]:
         flush()
+        if after_batch:
+            after_batch(counts["articles"])
     return counts

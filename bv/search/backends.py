@@ -12,9 +12,10 @@ anywhere; newer versions first within a tier.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
 from bv.search.folding import Term
@@ -35,15 +36,42 @@ class Entry:
     lede_folded: str
     body_folded: str
 
+    def params(self) -> dict:
+        """The bound values both backends' INSERT statements take."""
+        return {"id": self.translation_id, "locale": self.locale, "h": self.headline,
+                "l": self.lede, "b": self.body, "hf": self.headline_folded,
+                "lf": self.lede_folded, "bf": self.body_folded}
+
 
 class SearchBackend:
-    """The interface: write entries, drop them, find a page of version ids."""
+    """The interface: write entries, drop them, find a page of version ids.
+
+    A backend writes with one INSERT statement (`INSERT_SQL`), run once per entry or, for many
+    entries, as one executemany: the single and the bulk path cannot write different rows.
+    """
+
+    INSERT_SQL = ""
+    REMOVE_MANY_SQL = ""
 
     def upsert(self, session: Session, entry: Entry) -> None:
-        raise NotImplementedError
+        self.upsert_many(session, [entry])
+
+    def upsert_many(self, session: Session, entries: Sequence[Entry]) -> None:
+        """Write (or replace) many entries: one DELETE and one executemany INSERT."""
+        if not entries:
+            return
+        self.remove_many(session, [entry.translation_id for entry in entries])
+        session.execute(text(self.INSERT_SQL), [entry.params() for entry in entries])
 
     def remove(self, session: Session, translation_id: int) -> None:
-        raise NotImplementedError
+        self.remove_many(session, [translation_id])
+
+    def remove_many(self, session: Session, translation_ids: Sequence[int]) -> None:
+        if translation_ids:
+            session.execute(
+                text(self.REMOVE_MANY_SQL).bindparams(bindparam("ids", expanding=True)),
+                {"ids": list(translation_ids)},
+            )
 
     def clear(self, session: Session) -> None:
         raise NotImplementedError
@@ -64,21 +92,11 @@ class SqliteFts5(SearchBackend):
 
     WRITTEN = {"headline": "headline", "lede": "lede", "body": "body"}
     FOLDED = {"headline": "headline_f", "lede": "lede_f", "body": "body_f"}
-
-    def upsert(self, session, entry):
-        self.remove(session, entry.translation_id)
-        session.execute(
-            text(
-                f"INSERT INTO {TABLE} (rowid, locale, headline, lede, body, headline_f, lede_f,"
-                " body_f) VALUES (:id, :locale, :h, :l, :b, :hf, :lf, :bf)"
-            ),
-            {"id": entry.translation_id, "locale": entry.locale, "h": entry.headline,
-             "l": entry.lede, "b": entry.body, "hf": entry.headline_folded,
-             "lf": entry.lede_folded, "bf": entry.body_folded},
-        )
-
-    def remove(self, session, translation_id):
-        session.execute(text(f"DELETE FROM {TABLE} WHERE rowid = :id"), {"id": translation_id})
+    INSERT_SQL = (
+        f"INSERT INTO {TABLE} (rowid, locale, headline, lede, body, headline_f, lede_f, body_f)"
+        " VALUES (:id, :locale, :h, :l, :b, :hf, :lf, :bf)"
+    )
+    REMOVE_MANY_SQL = f"DELETE FROM {TABLE} WHERE rowid IN :ids"
 
     def clear(self, session):
         session.execute(text(f"DELETE FROM {TABLE}"))
@@ -140,27 +158,16 @@ class PostgresFullText(SearchBackend):
     it works for a deployment whose database user may not `CREATE EXTENSION unaccent`.
     """
 
-    def upsert(self, session, entry):
-        self.remove(session, entry.translation_id)
-        session.execute(
-            text(
-                f"INSERT INTO {TABLE} (translation_id, locale, document) VALUES (:id, :locale,"
-                " setweight(to_tsvector('simple', CAST(:h AS text)), 'A')"
-                " || setweight(to_tsvector('simple', CAST(:hf AS text)), 'A')"
-                " || setweight(to_tsvector('simple', CAST(:l AS text)), 'B')"
-                " || setweight(to_tsvector('simple', CAST(:lf AS text)), 'B')"
-                " || setweight(to_tsvector('simple', CAST(:b AS text)), 'C')"
-                " || setweight(to_tsvector('simple', CAST(:bf AS text)), 'C'))"
-            ),
-            {"id": entry.translation_id, "locale": entry.locale, "h": entry.headline,
-             "l": entry.lede, "b": entry.body, "hf": entry.headline_folded,
-             "lf": entry.lede_folded, "bf": entry.body_folded},
-        )
-
-    def remove(self, session, translation_id):
-        session.execute(
-            text(f"DELETE FROM {TABLE} WHERE translation_id = :id"), {"id": translation_id}
-        )
+    INSERT_SQL = (
+        f"INSERT INTO {TABLE} (translation_id, locale, document) VALUES (:id, :locale,"
+        " setweight(to_tsvector('simple', CAST(:h AS text)), 'A')"
+        " || setweight(to_tsvector('simple', CAST(:hf AS text)), 'A')"
+        " || setweight(to_tsvector('simple', CAST(:l AS text)), 'B')"
+        " || setweight(to_tsvector('simple', CAST(:lf AS text)), 'B')"
+        " || setweight(to_tsvector('simple', CAST(:b AS text)), 'C')"
+        " || setweight(to_tsvector('simple', CAST(:bf AS text)), 'C'))"
+    )
+    REMOVE_MANY_SQL = f"DELETE FROM {TABLE} WHERE translation_id IN :ids"
 
     def clear(self, session):
         session.execute(text(f"DELETE FROM {TABLE}"))

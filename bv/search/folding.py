@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bv.articles.slugs import MK_REPLACEMENTS
 
@@ -62,6 +63,9 @@ def _latin(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# a newsroom's vocabulary is small next to its text: folding each distinct word once is what
+# makes indexing 300,000 versions practical (docs/performance.md); bounded, a few MB at most
+@lru_cache(maxsize=1 << 15)
 def fold_word(word: str) -> str:
     """One word as the index compares it: `Ѓорче` → `gorce`, `Tetovës` → `tetoves`."""
     folded = _DIGRAPH.sub(lambda m: m.group(0)[:-1], _latin(word))
@@ -75,7 +79,7 @@ def words(text: str) -> list[str]:
 
 def fold_text(text: str) -> str:
     """A text's folded words separated by spaces: the second, folded copy in the index."""
-    return " ".join(f for f in (fold_word(w) for w in words(text)) if f)
+    return " ".join([f for f in map(fold_word, WORD.findall(text or "")) if f])
 
 
 def stem(folded: str) -> str:
