@@ -278,7 +278,7 @@ def main() -> int:
               f"worker RSS {', '.join(f'{m:.0f}' for m in rss)} MiB")
         if edit_errors.strip():
             print(edit_errors[-1500:])
-        results["mixed"] = {**mixed, "editor": edits.strip(), "tracebacks": server_5xx}
+        results["mixed"] = {**mixed, "editor": edits.strip(), "tracebacks": server_5xx, "rss_mib": rss}
         (ROOT / "bench" / "results").mkdir(exist_ok=True)
         out = ROOT / "bench" / "results" / f"run-{results['database']}-{articles}.json"
         out.write_text(json.dumps(results, indent=2, default=str))
