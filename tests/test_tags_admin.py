@@ -172,6 +172,16 @@ def test_save_tag_checks_before_it_changes_anything(app, staff, tagged):
         db.session.commit()
         assert db.session.get(Tag, tag_id).names == {
             "sq": "Ekonomia", "mk": "Економија", "en": "Economy"}
+        # a clash that was there before (an unnamed tag showing its key) does not block
+        # naming the other languages; only a name that changes is checked
+        db.session.add(Tag(key="ekonomia-2", names={"en": "Economy!"}))
+        db.session.add(Tag(key="economy", names={"sq": "Ekonomi"}))
+        db.session.flush()
+        save_tag(tag, names={"sq": "Ekonomia", "mk": "Економија и пари", "en": "Economy"},
+                 user=_user("editor"))
+        assert tag.names["mk"] == "Економија и пари"
+        with pytest.raises(TagClash):
+            save_tag(tag, names={"en": "ECONOMY!"}, user=_user("editor"))
 
 
 def test_a_translator_may_not_rename_tags(app, staff, tagged, client):

@@ -62,18 +62,19 @@ def save_tag(tag: Tag, *, names: dict[str, str], user) -> Tag:
         raise PermissionDenied("manage_categories")
     cleaned = _clean(names)
     tags = db.session.scalars(select(Tag).order_by(Tag.id)).all()
-    for code, text in cleaned.items():
-        wanted = text.casefold()
-        # what readers see: another tag's name there, or its key when it has none
+    current = dict(tag.names or {})
+    changed = sorted(code for code, text in cleaned.items() if current.get(code) != text)
+    if not changed:
+        return tag
+    for code in changed:
+        wanted = cleaned[code].casefold()
+        # what readers see: another tag's name there, or its key when it has none; a name
+        # left as it was is not checked, so an old clash never blocks the other languages
         if any(t.id != tag.id and t.name_in(code).casefold() == wanted for t in tags):
             raise TagClash(code)
-    new_names = {**(tag.names or {}), **cleaned}
-    if new_names == (tag.names or {}):
-        return tag
     before = {code: tag_slugs(tags, code) for code in LOCALES}
-    changed = sorted(code for code in cleaned if (tag.names or {}).get(code) != cleaned[code])
     # a new dict: the JSON column does not see edits made in place
-    tag.names = new_names
+    tag.names = {**current, **cleaned}
     db.session.flush()
     moved = []
     for code in LOCALES:
