@@ -36,10 +36,13 @@ translation_assigned = _signals.signal("translation-assigned")
 # sender: the ArticleTranslation whose live (reader-visible) text changed; kwargs: reason
 # ("publish", "unpublish", "live_edit"): what a search index or page cache listens to
 live_text_changed = _signals.signal("live-text-changed")
-# sender: what changed (a Category, an Article, an ArticleTranslation, or the settings key);
-# kwargs: what ("settings", "category", "shared_fields", "outdated_notice"). Anything else
+# sender: what changed (a Category, a Tag, an Article, an ArticleTranslation, or the settings key);
+# kwargs: what ("settings", "category", "tag", "shared_fields", "outdated_notice"). Anything else
 # readers see that is not live text: menus, footers, bylines, lead images, notices
 site_content_changed = _signals.signal("site-content-changed")
+# sender: the renamed Tag; kwargs: moved, a list of (locale, old slug, new slug, tag id) for
+# every tag address the rename moved (a neighbour's numbered slug can shift too)
+tag_addresses_moved = _signals.signal("tag-addresses-moved")
 
 AFTER_COMMIT = "bv_after_commit"
 

@@ -91,6 +91,9 @@ ROUTES = [
     ("POST", "/newsroom/categories/new", {**EDITORS, "admin": 422, "editor": 422}),
     ("GET", "/newsroom/categories/{category_id}", EDITORS),
     ("POST", "/newsroom/categories/{category_id}", {**EDITORS, "admin": 422, "editor": 422}),
+    ("GET", "/newsroom/tags", EDITORS),
+    ("GET", "/newsroom/tags/{tag_id}", EDITORS),
+    ("POST", "/newsroom/tags/{tag_id}", {**EDITORS, "admin": 422, "editor": 422}),
     ("GET", "/newsroom/newsletter", EDITORS),
     ("POST", "/newsroom/newsletter/resume", {**EDITORS, "admin": 302, "editor": 302}),
     ("GET", "/newsroom/newsletter/outbox", EDITORS),
@@ -101,7 +104,7 @@ ROUTES = [
     ("POST", "/newsroom/logout", {r: 302 for r in ALL}),
 ]
 
-SAMPLE_IDS = {k: 1 for k in ("own", "other", "own_revision", "author_id", "category_id", "job_id", "term_id", "session_id", "subscriber_id")}
+SAMPLE_IDS = {k: 1 for k in ("own", "other", "own_revision", "author_id", "category_id", "tag_id", "job_id", "term_id", "session_id", "subscriber_id")}
 # a message name the outbox folder does not hold: editors get a 404, everyone else a 403
 SAMPLE_IDS["message"] = "0" * 32 + ".eml"
 
@@ -116,7 +119,7 @@ PUBLIC_NEWSROOM = {
 
 
 def _ids(app, stories):
-    from bv.articles.models import Category
+    from bv.articles.models import Category, Tag
 
     with app.app_context():
         author = db.session.scalar(select(User).where(User.role == "author"))
@@ -129,18 +132,20 @@ def _ids(app, stories):
         from bv.translation.models import GlossaryTerm
 
         category = Category(key="local", position=0)
+        tag = Tag(key="local", names={"sq": "Lokale"})
         editor = db.session.scalar(select(User).where(User.role == "editor"))
         job = Job(kind="machine_draft", article_id=stories["own"], user_id=editor.id, status="done", payload={"target": "sq"})
         term = GlossaryTerm(source_locale="sq", target_locale="mk", term="Tetova", translation="Тетово")
         subscriber = NewsletterSubscriber(email="reader@test.example", languages="sq",
                                           state="confirmed", ui_locale="sq")
-        db.session.add_all([category, job, term, subscriber])
+        db.session.add_all([category, tag, job, term, subscriber])
         db.session.commit()
         return {
             **stories,
             "own_revision": own_revision,
             "author_id": author.id,
             "category_id": category.id,
+            "tag_id": tag.id,
             "job_id": job.id,
             "term_id": term.id,
             # nobody's session: ending it is a 404 for everyone

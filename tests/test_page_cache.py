@@ -129,7 +129,7 @@ def _seed(app):
             user=editor,
         )
         service.update_shared_fields(
-            article, user=editor, category=section, byline="Arta Berisha", tags_text=""
+            article, user=editor, category=section, byline="Arta Berisha", tags_text="Ura"
         )
         workflow.transition(version_sq, "publish", user=editor)
         set_setting("outlet_note", "Gazetë e pavarur", "sq")
@@ -138,19 +138,20 @@ def _seed(app):
             "article": article.id,
             "section": section.id,
             "path": f"/sq/a/{version_sq.slug}",
+            "tag": article.tags[0].id,
         }
 
 
 def _check_every_change(app, ports):
     """Each change made by a third actor is seen at once by both workers."""
-    from bv.articles import categories, service, workflow
-    from bv.articles.models import Article, Category
+    from bv.articles import categories, service, tags, workflow
+    from bv.articles.models import Article, Category, Tag
     from bv.media import store_image
     from bv.settings import set_setting
 
     seeded = _seed(app)
     path = seeded["path"]
-    pages = ["/sq/", path, "/sq/about", "/sq/feed.xml"]
+    pages = ["/sq/", path, "/sq/about", "/sq/feed.xml", "/sq/t/ura/"]
 
     def everywhere(page):
         return [_settled(port, page) for port in ports]
@@ -179,6 +180,22 @@ def _check_every_change(app, ports):
     for page in ("/sq/", path):
         for _status, body in everywhere(page):
             assert "Qyteti ynë" in body
+    # a tag renamed: the article's tag link and the tag's page; its old page now redirects
+    for _status, body in everywhere(path):
+        assert 'href="/sq/t/ura/" rel="tag">Ura</a>' in body
+    with app.app_context():
+        tags.save_tag(db.session.get(Tag, seeded["tag"]),
+                      names={"sq": "Urat e qytetit", "mk": "Мостови", "en": "Bridges"},
+                      user=_admin())
+        db.session.commit()
+    for _status, body in everywhere(path):
+        assert 'href="/sq/t/urat-e-qytetit/" rel="tag">Urat e qytetit</a>' in body
+    for status, body in everywhere("/sq/t/urat-e-qytetit/"):
+        assert status == 200 and "<h1>Etiketa: Urat e qytetit</h1>" in body
+    for port in ports:
+        for _ in range(2):
+            status, headers, _body = _get(port, "/sq/t/ura/")
+            assert status == 301 and headers["Location"].endswith("/sq/t/urat-e-qytetit/")
     # site settings: the footer
     with app.app_context():
         set_setting("outlet_note", "Gazetë e pavarur që nga 2001", "sq")

@@ -302,7 +302,7 @@ def test_path_ids_never_fail(fuzz_world, value):
     safe = value.replace("/", "%2F").replace("?", "%3F").replace("#", "%23")
     for template in (
         "/newsroom/articles/{}", "/newsroom/jobs/{}/status", "/newsroom/users/{}",
-        "/newsroom/categories/{}", "/newsroom/articles/{}/mk/history",
+        "/newsroom/categories/{}", "/newsroom/tags/{}", "/newsroom/articles/{}/mk/history",
     ):
         url = template.format(safe)
         _no_server_error(client.get(url), url)

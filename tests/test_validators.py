@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bv.accounts.models import User
-from bv.articles.models import Article
+from bv.articles.models import Article, Tag
 from bv.extensions import db
 from bv.i18n import LOCALES
 from tests.helpers import parse_page
@@ -129,6 +129,7 @@ def _newsroom_pages(app) -> list[Page]:
         )
         target = next(t.locale for t in article.translations if t.locale != article.source_locale)
         source = article.source_locale
+        tag_id = db.session.scalar(select(Tag.id).order_by(Tag.id).limit(1))
     return [
         Page("newsroom sign-in", "/newsroom/login"),
         Page("newsroom dashboard", "/newsroom/dashboard", newsroom=True),
@@ -138,6 +139,8 @@ def _newsroom_pages(app) -> list[Page]:
              newsroom=True),
         Page("newsroom jobs", "/newsroom/jobs", newsroom=True),
         Page("newsroom glossary", "/newsroom/glossary", newsroom=True),
+        Page("newsroom tags", "/newsroom/tags", newsroom=True),
+        Page("newsroom tag", f"/newsroom/tags/{tag_id}", newsroom=True),
     ]
 
 

@@ -1,11 +1,11 @@
-"""Administration: users and site settings (admins), categories (editors)."""
+"""Administration: users and site settings (admins), categories and tags (editors)."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bv.accounts.models import User
 from bv.accounts.permissions import can
@@ -19,16 +19,26 @@ from bv.accounts.service import (
     update_user,
 )
 from bv.articles.categories import CategoryClash, save_category
-from bv.articles.models import Category
+from bv.articles.models import Category, Tag, article_tags
+from bv.articles.tags import NAME_MAX as TAG_NAME_MAX
+from bv.articles.tags import InvalidTagName, TagClash, save_tag
 from bv.audit.service import record
+from bv.errors import bounded_int
 from bv.extensions import db
 from bv.i18n import LOCALES
 from bv.newsroom import bp, require
 from bv.newsroom.auth import recent_password_required, renew_login
-from bv.newsroom.forms import CategoryForm, SettingsForm, UserForm, settings_locale_form
+from bv.newsroom.forms import (
+    CategoryForm,
+    SettingsForm,
+    TagForm,
+    UserForm,
+    settings_locale_form,
+)
 from bv.settings import set_about, set_setting, settings_for
 
 LOCALIZED_SETTINGS = ("address", "outlet_note", "tagline", "newsletter_text")
+TAGS_PER_PAGE = 100
 
 
 @bp.get("/users")
@@ -200,3 +210,59 @@ def category(category_id: int | None = None):
             return redirect(url_for("newsroom.categories"))
     status = 422 if request.method == "POST" else 200
     return render_template("newsroom/category.html", form=form, item=item), status
+
+
+@bp.get("/tags")
+@require("manage_categories")
+def tags():
+    """Tags with their names in each language and how many articles carry each, a page at a time."""
+    pagination = db.paginate(
+        select(Tag).order_by(Tag.key),
+        page=request.args.get("page", 1, type=bounded_int),
+        per_page=TAGS_PER_PAGE,
+        error_out=False,
+    )
+    ids = [tag.id for tag in pagination.items]
+    counts = dict(db.session.execute(
+        select(article_tags.c.tag_id, func.count(article_tags.c.article_id))
+        .where(article_tags.c.tag_id.in_(ids))
+        .group_by(article_tags.c.tag_id)
+    ).all()) if ids else {}
+    return render_template(
+        "newsroom/tags.html", tags=pagination.items, pagination=pagination, counts=counts
+    )
+
+
+@bp.route("/tags/<int:tag_id>", methods=["GET", "POST"])
+@require("manage_categories")
+def tag(tag_id: int):
+    """Name or rename a tag in each language; its old addresses redirect to the new ones."""
+    item = db.session.get(Tag, tag_id)
+    if item is None:
+        abort(404)
+    form = TagForm()
+    if request.method == "GET":
+        for code in LOCALES:
+            getattr(form, f"name_{code}").data = (item.names or {}).get(code, "")
+    if form.validate_on_submit():
+        try:
+            save_tag(
+                item,
+                names={code: getattr(form, f"name_{code}").data for code in LOCALES},
+                user=current_user,
+            )
+        except TagClash as clash:
+            getattr(form, f"name_{clash.locale}").errors.append(
+                _("Another tag already has this name.")
+            )
+        except InvalidTagName as invalid:
+            getattr(form, f"name_{invalid.locale}").errors.append(
+                _("Enter a name on one line, of at most %(count)s characters.",
+                  count=TAG_NAME_MAX)
+            )
+        else:
+            db.session.commit()
+            flash(_("The tag was saved."), "success")
+            return redirect(url_for("newsroom.tags"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("newsroom/tag.html", form=form, item=item), status

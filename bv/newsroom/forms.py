@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from bv.accounts.models import ROLES
 from bv.articles.fields import max_length
+from bv.articles.tags import NAME_MAX as TAG_NAME_MAX
 from bv.i18n import LANGUAGE_NAMES, LOCALES, NATIVE_NAMES
 from bv.text import has_line_break
 from bv.translation.glossary import TERM_MAX
@@ -237,6 +238,12 @@ class CategoryForm(FlaskForm):
     name_sq = StringField(_l("Name in Albanian"), validators=[DataRequired(REQUIRED), Length(max=80), single_line])
     name_mk = StringField(_l("Name in Macedonian"), validators=[DataRequired(REQUIRED), Length(max=80), single_line])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=80), single_line])
+
+
+class TagForm(FlaskForm):
+    name_sq = StringField(_l("Name in Albanian"), validators=[DataRequired(REQUIRED), Length(max=TAG_NAME_MAX), single_line])
+    name_mk = StringField(_l("Name in Macedonian"), validators=[DataRequired(REQUIRED), Length(max=TAG_NAME_MAX), single_line])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=TAG_NAME_MAX), single_line])
 
 
 class SettingsForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Old addresses from a previous site, answered with a 301 before bv's own routes.
+"""Old addresses from a previous site, and a renamed tag's old addresses, answered with a 301.
 
 Targets are rows (a language version, a category, a language's home), not URLs: the URL is
 worked out when a reader asks, so a slug that changed later never makes a chain, and a version
@@ -11,10 +11,10 @@ import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from flask import Flask, current_app, redirect, request, url_for
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from bv import errors
+from bv import errors, events
 from bv.articles.models import ArticleTranslation, CategoryName, Tag, article_tags
 from bv.articles.slugs import byline_slug, tag_slugs
 from bv.extensions import db
@@ -26,6 +26,8 @@ from bv.site.urls import article_url
 MEANINGFUL_QUERY = ("p", "page_id", "cat", "tag", "author", "lang", "feed", "paged", "m")
 # bv's own areas: never shadowed by an old address
 OWN_PREFIXES = ("/newsroom", "/static", "/media", "/uploads")
+# the origin of the rows a tag rename leaves behind (bv's own old tag addresses)
+TAG_RENAME = "tag-rename"
 
 
 def normalize(url: str) -> str:
@@ -210,8 +212,20 @@ def old_url_instead_of_404():
     return redirect(target, code=301) if target else None
 
 
+def on_tag_addresses_moved(sender, *, moved, **extra) -> None:
+    """A renamed tag's old address (and a neighbour's whose numbered slug shifted) leads to
+    where the tag is now, one hop, in the rename's transaction."""
+    taken = {normalize(f"/{locale}/t/{new}") for locale, _old, new, _tag_id in moved}
+    # an address a tag answers at now is no longer an old one
+    db.session.execute(delete(OldUrl).where(OldUrl.path.in_(taken), OldUrl.origin == TAG_RENAME))
+    for locale, old, _new, tag_id in moved:
+        if normalize(f"/{locale}/t/{old}") not in taken:
+            add(f"/{locale}/t/{old}", "tag", locale=locale, target_id=tag_id, origin=TAG_RENAME)
+
+
 def init_app(app: Flask) -> None:
     """Serve old addresses first, and instead of a 404 where bv routes the same path."""
+    events.tag_addresses_moved.connect(on_tag_addresses_moved)
     app.before_request_funcs.setdefault(None, []).insert(0, serve_old_url)
     if old_url_instead_of_404 not in errors.not_found_fallbacks:
         errors.not_found_fallbacks.append(old_url_instead_of_404)

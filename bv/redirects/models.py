@@ -12,7 +12,7 @@ from bv.extensions import db
 
 # what an old address points at; the URL is worked out when a reader asks, so a later slug
 # change or publication never leaves a chain or a redirect to an unpublished version
-TARGET_KINDS = ("translation", "category", "home", "feed", "search")
+TARGET_KINDS = ("translation", "category", "tag", "author", "about", "home", "feed", "search")
 
 
 class OldUrl(db.Model):
