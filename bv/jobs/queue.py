@@ -13,6 +13,7 @@ web worker serving pages would otherwise carry. `configure()` only records the s
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,13 @@ EXTENSION = "bv.jobs"
 _settings: dict | None = None
 _huey: Huey | None = None
 _lock = threading.RLock()
+# called with the queue when it is made (the registry registers the declared tasks)
+_when_made: list[Callable[[Huey], None]] = []
+
+
+def when_made(callback: Callable[[Huey], None]) -> None:
+    """Call `callback(queue)` when the queue is made."""
+    _when_made.append(callback)
 
 
 def get() -> Huey:
@@ -38,14 +46,13 @@ def get() -> Huey:
             from huey import Huey
             from huey.storage import MemoryStorage
 
-            from bv.jobs import registry
-
             # memory until the settings are applied, so making it never touches disk.
             # results=False: every outcome lives in the database row, nothing reads Huey's results
             queue = Huey("bv", storage_class=MemoryStorage, utc=True, results=False)
             _apply(queue)
             _huey = queue
-            registry.bind(queue)
+            for callback in _when_made:
+                callback(queue)
         return _huey
 
 

@@ -14,6 +14,8 @@ import threading
 
 from flask import current_app
 
+from bv.jobs import queue
+
 # like Celery's `include`: the modules are named, not imported, so bv.jobs depends on no feature
 TASK_MODULES = (
     "bv.jobs.tasks",
@@ -39,8 +41,6 @@ class Task:
 
     def _bound(self):
         if self._wrapper is None:
-            from bv.jobs import queue
-
             queue.get()  # registers every declared task, this one included
         return self._wrapper
 
@@ -65,13 +65,16 @@ def load() -> None:
         importlib.import_module(name)
 
 
-def bind(queue) -> None:
+def bind(made) -> None:
     """Register every declared task with the queue, now being made (see `queue.get`)."""
     global _queue
     with _lock:
-        _queue = queue
+        _queue = made
         for declared in _declared:
             _register(declared)
+
+
+queue.when_made(bind)
 
 
 def _register(declared: Task) -> None:
