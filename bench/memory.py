@@ -1,6 +1,6 @@
 """Memory of a web worker after it has served the public pages, and what it holds.
 
-    .venv/bin/python bench/memory.py [--workers 2] [--rounds 3] [--top 20]
+    .venv/bin/python bench/memory.py [--workers 2] [--rounds 3] [--top 20] [--preload] [--page-cache]
 
 Makes a throw-away instance with the demo content (`flask db upgrade`, `flask demo`), then:
 
@@ -8,7 +8,9 @@ Makes a throw-away instance with the demo content (`flask db upgrade`, `flask de
    public pages (homes in three languages, an article, a category, search, RSS, the sitemap
    index and a sitemap page) --rounds times to each worker; prints each worker's RSS, PSS
    and USS (/proc/<pid>/smaps_rollup). RSS counts pages shared with the master; PSS divides
-   them among the sharers; USS is the worker's own.
+   them among the sharers; USS is the worker's own. --preload adds gunicorn's --preload (the
+   app imported once in the master, shared copy-on-write). The page cache is off unless
+   --page-cache: every request renders, the worst case for memory.
 2. A fresh `python -X importtime` process imports wsgi the same way, serves the same pages
    through the test client and prints its RSS, the top-level packages it imported, their
    import time (self time summed per package), the resident size of their shared libraries
@@ -161,14 +163,15 @@ def workers_of(master: int) -> list[int]:
     return sorted(found)
 
 
-def gunicorn(env: dict, workers: int, rounds: int) -> tuple[list[str], list[dict]]:
+def gunicorn(env: dict, workers: int, rounds: int, preload: bool) -> tuple[list[str], list[dict]]:
     """Serve the pages under gunicorn with the production settings; each worker's sizes."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "wsgi:app"],
+        [str(BIN / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+         *(["--preload"] if preload else []), "wsgi:app"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**env, "BV_WEB_BIND": f"127.0.0.1:{port}", "BV_WEB_WORKERS": str(workers),
              "BV_WEB_LOG_LEVEL": "warning"},
@@ -243,10 +246,13 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="requests of each page per worker")
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--no-gunicorn", action="store_true", help="only the in-process figures")
+    parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
+    parser.add_argument("--page-cache", action="store_true", help="BV_PAGE_CACHE=1")
     args = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="bv-memory-"))
     env = {**os.environ, "BV_INSTANCE_PATH": str(instance), "BV_SITE_URL": "http://127.0.0.1",
-           "BV_SECRET_KEY": "bench", "FLASK_DEBUG": "0"}
+           "BV_SECRET_KEY": "bench", "FLASK_DEBUG": "0",
+           "BV_PAGE_CACHE": "1" if args.page_cache else "0"}
     for command in (["db", "upgrade"], ["demo"]):
         subprocess.run([str(BIN / "flask"), "--app", "bv", *command], cwd=ROOT, env=env,
                        check=True, capture_output=True)
@@ -255,9 +261,10 @@ def main() -> int:
 
     pages = None
     if not args.no_gunicorn:
-        pages, workers = gunicorn(env, args.workers, args.rounds)
-        print(f"gunicorn -c deploy/gunicorn.conf.py, {args.workers} workers, each page "
-              f"{args.rounds}x per worker (MiB):")
+        pages, workers = gunicorn(env, args.workers, args.rounds, args.preload)
+        print(f"gunicorn -c deploy/gunicorn.conf.py{' --preload' if args.preload else ''}, "
+              f"{args.workers} workers, each page {args.rounds}x per worker, page cache "
+              f"{env['BV_PAGE_CACHE']} (MiB):")
         for w in workers:
             print(f"  worker {w['pid']}: RSS {w['rss']:.1f}  PSS {w['pss']:.1f}  USS {w['uss']:.1f}")
     if pages is None:
