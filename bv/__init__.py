@@ -48,15 +48,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def configure_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
-    from bv import i18n, models  # noqa: F401  (models: every table registered for Alembic)
-    from bv.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from bv.search.schema import include_name
+    from bv import i18n, migrate, models  # noqa: F401  (models: every table registered for Alembic)
+    from bv.extensions import babel, csrf, db, limiter, login_manager
 
     db.init_app(app)
-    # the search index is a migration-owned table (FTS5 on SQLite): no model describes it
-    migrate.init_app(
-        app, db, directory=str(PROJECT_ROOT / "migrations"), include_name=include_name
-    )
+    # Flask-Migrate (Alembic) is loaded when `flask db` or upgrade() runs, not by web workers
+    migrate.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -20,6 +20,10 @@ timeout = int(os.environ.get("BV_WEB_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
 
+# no preload_app: sharing the imported app copy-on-write would lower each worker's PSS (about
+# 80 -> 60 MiB, docs/performance.md "Worker memory"), but a reload (HUP, how an upgrade goes
+# live) would then fork the master's old code; each worker imports the app itself
+
 # recycle workers now and then, staggered, so slow memory growth never adds up
 max_requests = int(os.environ.get("BV_WEB_MAX_REQUESTS", 2000))
 max_requests_jitter = 200

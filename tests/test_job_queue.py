@@ -11,6 +11,7 @@ from bv.accounts.permissions import SYSTEM
 from bv.articles import service
 from bv.extensions import db
 from bv.jobs import queue
+from bv.jobs.embedded import EmbeddedConsumer
 from bv.jobs.models import Job
 from tests.conftest import REDIS_URL, fresh_app
 
@@ -29,7 +30,7 @@ def _run_one_job(application) -> Job:
     run_machine_draft(job_id)  # enqueued: nothing runs until a consumer takes it
     with application.app_context():
         assert db.session.get(Job, job_id).status == "queued"
-    consumer = queue.EmbeddedConsumer(queue.huey, application, workers=1, worker_type="thread", periodic=False)
+    consumer = EmbeddedConsumer(queue.huey, application, workers=1, worker_type="thread", periodic=False)
     consumer.start()
     try:
         deadline = time.monotonic() + 60  # ends as soon as the job does; a loaded CI box is slow

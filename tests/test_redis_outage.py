@@ -19,6 +19,7 @@ from bv.articles import service, workflow
 from bv.articles.models import Article
 from bv.extensions import db
 from bv.jobs import outbox, queue, registry
+from bv.jobs.embedded import EmbeddedConsumer
 from bv.jobs.models import Job, OutboxEmail
 from tests.conftest import PASSWORD, fresh_app
 from tests.servers import redis_server, smtp_server
@@ -90,8 +91,8 @@ def _article_in_review(app) -> int:
 
 def _run_consumer_until_done(app, timeout: float = 90) -> None:
     """A real consumer (threads, Redis) runs until the outbox is empty and the queue drained."""
-    consumer = queue.EmbeddedConsumer(queue.huey, app, workers=2, worker_type="thread",
-                                      periodic=False)
+    consumer = EmbeddedConsumer(queue.huey, app, workers=2, worker_type="thread",
+                                periodic=False)
     consumer.start()
     try:
         deadline = time.monotonic() + timeout

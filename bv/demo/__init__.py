@@ -6,8 +6,6 @@ import io
 import secrets
 from datetime import timedelta
 
-from PIL import Image as PILImage
-from PIL import ImageDraw
 from sqlalchemy import select
 
 from bv.accounts.permissions import SYSTEM
@@ -123,6 +121,9 @@ def is_empty() -> bool:
 
 def placeholder_image(color: str, seed: int) -> bytes:
     """A simple drawn landscape in the given colour, so demo articles have lead images."""
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
     width, height = 1600, 900
     picture = PILImage.new("RGB", (width, height), color)
     draw = ImageDraw.Draw(picture)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+import threading
 
 from flask import current_app
-from huey.api import TaskWrapper
 
-from bv.jobs.queue import huey
+from bv.jobs import queue
 
 # like Celery's `include`: the modules are named, not imported, so bv.jobs depends on no feature
 TASK_MODULES = (
@@ -25,13 +25,75 @@ TASK_MODULES = (
     "bv.wordpress.tasks",
 )
 
-_outbox: dict[str, TaskWrapper] = {}
+
+class Task:
+    """A declared job task. Huey's TaskWrapper is made with the queue (`queue.get()`), so a
+    process that never queues anything never imports Huey; calls and attributes (`call_local`,
+    `schedule`, ...) go to the wrapper."""
+
+    # underscored: the wrapper's own names (`schedule`, `name`...) must reach the wrapper
+    def __init__(self, fn, options: dict, cron: dict | None = None):
+        self._fn = fn
+        self._options = options
+        self._cron = cron
+        self._wrapper = None
+        functools.update_wrapper(self, fn)
+
+    def _bound(self):
+        if self._wrapper is None:
+            queue.get()  # registers every declared task, this one included
+        return self._wrapper
+
+    def __call__(self, *args, **kwargs):
+        return self._bound()(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._bound(), name)
+
+
+_declared: list[Task] = []
+_outbox: dict[str, Task] = {}
+_queue = None
+_lock = threading.RLock()
 
 
 def load() -> None:
-    """Import every task module, registering its tasks with the queue."""
+    """Import every task module, declaring its tasks."""
     for name in TASK_MODULES:
         importlib.import_module(name)
+
+
+def bind(made) -> None:
+    """Register every declared task with the queue, now being made (see `queue.get`)."""
+    global _queue
+    with _lock:
+        _queue = made
+        for declared in _declared:
+            _register(declared)
+
+
+queue.when_made(bind)
+
+
+def _register(declared: Task) -> None:
+    run = _in_app_context(declared._fn)
+    if declared._cron is None:
+        declared._wrapper = _queue.task(**declared._options)(run)
+    else:
+        from huey import crontab
+
+        declared._wrapper = _queue.periodic_task(crontab(**declared._cron),
+                                                 **declared._options)(run)
+
+
+def _declare(declared: Task) -> Task:
+    with _lock:
+        _declared.append(declared)
+        if _queue is not None:
+            _register(declared)
+    return declared
 
 
 def _in_app_context(fn):
@@ -48,20 +110,25 @@ def _in_app_context(fn):
     return run
 
 
+def cron(**fields) -> dict:
+    """A periodic task's schedule: the fields of Huey's `crontab` (minute, hour, day...)."""
+    return fields
+
+
 def task(**options):
     """Declare a job task (Huey's `task`, run inside the app)."""
 
-    def decorate(fn) -> TaskWrapper:
-        return huey.task(**options)(_in_app_context(fn))
+    def decorate(fn) -> Task:
+        return _declare(Task(fn, options))
 
     return decorate
 
 
-def periodic_task(schedule, **options):
-    """Declare a periodic job task (Huey's `periodic_task`, run inside the app)."""
+def periodic_task(schedule: dict, **options):
+    """Declare a periodic job task (Huey's `periodic_task` on `cron(...)`, run inside the app)."""
 
-    def decorate(fn) -> TaskWrapper:
-        return huey.periodic_task(schedule, **options)(_in_app_context(fn))
+    def decorate(fn) -> Task:
+        return _declare(Task(fn, options, schedule))
 
     return decorate
 
@@ -69,12 +136,12 @@ def periodic_task(schedule, **options):
 def outbox_task(name: str, **options):
     """Declare the task that processes outbox rows called `name`; it receives the row id."""
 
-    def decorate(fn) -> TaskWrapper:
+    def decorate(fn) -> Task:
         if name in _outbox:
             raise ValueError(f"outbox task {name!r} is declared twice")
-        wrapper = task(**options)(fn)
-        _outbox[name] = wrapper
-        return wrapper
+        declared = task(**options)(fn)
+        _outbox[name] = declared
+        return declared
 
     return decorate
 
@@ -87,7 +154,7 @@ def outbox_names() -> tuple[str, ...]:
 def hand_off(name: str, row_id: int) -> None:
     """Put the row id on the queue for its task; raises when the queue cannot be reached."""
     try:
-        wrapper = _outbox[name]
+        declared = _outbox[name]
     except KeyError:
         raise LookupError(f"no outbox task is declared for {name!r}") from None
-    wrapper(row_id)
+    declared(row_id)

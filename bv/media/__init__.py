@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
@@ -18,14 +19,15 @@ from flask import (
 )
 from flask_babel import LazyString, format_decimal
 from flask_babel import lazy_gettext as _l
-from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 
 from bv.articles import rendering
 from bv.articles.models import Image
 from bv.extensions import db
 from bv.media import storage as media_storage
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
 
 # phones write multi-picture JPEGs, which Pillow calls MPO; we keep the first picture
 ACCEPTED_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -107,6 +109,10 @@ def _files_exist(image: Image) -> bool:
 
 def _decode(data: bytes) -> PILImage.Image:
     """The first picture of an accepted, readable upload, loaded; ImageRejected otherwise."""
+    # Pillow only where pictures are made: a reading worker never loads it
+    from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError
+
     pixel_limit = max_image_pixels()
     try:
         with warnings.catch_warnings():
@@ -132,6 +138,8 @@ def _decode(data: bytes) -> PILImage.Image:
 
 def _upright(picture: PILImage.Image) -> PILImage.Image:
     """Turn the picture the way its EXIF Orientation says, so sizes are measured upright."""
+    from PIL import ImageOps
+
     try:
         ImageOps.exif_transpose(picture, in_place=True)
     except Exception:  # a damaged EXIF block must not cost the photo
@@ -141,6 +149,8 @@ def _upright(picture: PILImage.Image) -> PILImage.Image:
 
 def _flattened(picture: PILImage.Image) -> PILImage.Image:
     """RGB for JPEG output; transparent areas become white, as on the page, not black."""
+    from PIL import Image as PILImage
+
     if picture.mode in TRANSPARENT_MODES or "transparency" in picture.info:
         rgba = picture.convert("RGBA")
         canvas = PILImage.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -151,6 +161,8 @@ def _flattened(picture: PILImage.Image) -> PILImage.Image:
 
 def _write_sizes(picture: PILImage.Image, stem: str) -> Image:
     """Write every size under the stem; returns the Image row, not yet added."""
+    from PIL import Image as PILImage
+
     # every size is a JPEG (small, and read everywhere, social cards included),
     # so transparency is flattened onto white rather than kept
     store = media_storage.storage()

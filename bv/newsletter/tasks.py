@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from huey import crontab
-
 from bv.extensions import db
 from bv.jobs.outbox import job_task, queue_job
-from bv.jobs.registry import periodic_task
+from bv.jobs.registry import cron, periodic_task
 from bv.newsletter import sending
 
 
@@ -22,14 +20,14 @@ def send_mailing(job) -> dict:
     return result
 
 
-@periodic_task(crontab(hour="5", minute="0"), retries=0)
+@periodic_task(cron(hour="5", minute="0"), retries=0)
 def send_daily_digests() -> None:
     """Once a day (05:00 UTC): yesterday's first publications to the daily subscribers."""
     sending.plan_digests()
     db.session.commit()
 
 
-@periodic_task(crontab(minute="*/15"), retries=0)
+@periodic_task(cron(minute="*/15"), retries=0)
 def retry_newsletter() -> None:
     """Every quarter hour: unfinished mailings try their pending recipients again."""
     if not sending.is_paused():

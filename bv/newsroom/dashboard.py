@@ -10,7 +10,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -44,6 +43,8 @@ ASSIGNMENT_MESSAGES = {
 
 def machine_quality() -> list[dict]:
     """Per provider and pair: how much reviewers changed machine drafts (edit similarity)."""
+    from rapidfuzz.distance import Levenshtein  # not loaded by reading workers
+
     rows = db.session.execute(
         select(
             TranslatedSegment.provider,

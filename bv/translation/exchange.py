@@ -34,6 +34,7 @@ state); a target still equal to the source in a new or needs-translation unit is
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -41,8 +42,6 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from flask_babel import lazy_gettext as _l
-from translate.misc.xml_helpers import getText
-from translate.storage import pypo, tbx, tmx, xliff
 
 from bv.translation.mt.errors import language_name
 from bv.translation.mt.placeholders import Protector, Token
@@ -79,14 +78,24 @@ _XLIFF_SKELETON = (
 )
 
 
-class _XliffUnit(xliff.xliffunit):
-    # the toolkit's units default to the XLIFF 1.1 namespace; ours are 1.2 from the start
-    namespace = XLIFF_NAMESPACE
+@functools.cache
+def _xliff_file():
+    """The toolkit's XLIFF store, writing 1.2 units.
 
+    translate-toolkit is imported here and in each format's function, on first use: the web
+    workers that only serve pages never load it.
+    """
+    from translate.storage import xliff
 
-class _XliffFile(xliff.xlifffile):
-    UnitClass = _XliffUnit
-    namespace = XLIFF_NAMESPACE
+    class XliffUnit(xliff.xliffunit):
+        # the toolkit's units default to the XLIFF 1.1 namespace; ours are 1.2 from the start
+        namespace = XLIFF_NAMESPACE
+
+    class XliffFile(xliff.xlifffile):
+        UnitClass = XliffUnit
+        namespace = XLIFF_NAMESPACE
+
+    return XliffFile
 
 
 @dataclass
@@ -346,7 +355,7 @@ def _po_codes(codes: dict[str, str]) -> dict[tuple[str, str], str]:
 
 def export_xliff(doc: ExchangeDocument) -> bytes:
     """An XLIFF 1.2 file for a CAT tool (OmegaT and tools that read <source> alike)."""
-    store = _XliffFile.parsestring(
+    store = _xliff_file().parsestring(
         _XLIFF_SKELETON.format(
             original=f"article-{doc.article_id}",
             source=doc.source_locale,
@@ -397,6 +406,8 @@ def export_xliff(doc: ExchangeDocument) -> bytes:
 
 def export_po(doc: ExchangeDocument) -> bytes:
     """A gettext PO file for a CAT tool."""
+    from translate.storage import pypo
+
     store = pypo.pofile()
     # gettext's template defaults ("FULL NAME <EMAIL@ADDRESS>") make `msgfmt -c` warn
     team = doc.team or f"bv {doc.target_locale} desk"
@@ -456,6 +467,8 @@ def export_tmx(source_locale: str, target_locale: str,
                pairs: list[tuple[str, str, str]]) -> bytes:
     """A TMX 1.4 memory of (source, target, note) pairs; inline Markdown as <bpt>/<ept>/<ph>,
     numbered as in the XLIFF, so tools match tags as well as words."""
+    from translate.storage import tmx
+
     store = tmx.tmxfile(sourcelanguage=source_locale, targetlanguage=target_locale)
     header = store.document.getroot().find("header")
     header.set("creationtool", "bv")
@@ -474,6 +487,8 @@ def export_tmx(source_locale: str, target_locale: str,
 
 def export_tbx(source_locale: str, target_locale: str, terms) -> bytes:
     """The glossary as TBX; a term that must stay as written is its own translation."""
+    from translate.storage import tbx
+
     store = tbx.tbxfile(sourcelanguage=source_locale, targetlanguage=target_locale)
     for term in terms:
         unit = store.addsourceunit(term.term)
@@ -556,7 +571,9 @@ def _check_target_language(file_code: str, exported_code: str | None) -> None:
 
 
 def _parse_xliff(data: bytes) -> ExchangeDocument:
-    store = _XliffFile.parsestring(data)
+    from translate.misc.xml_helpers import getText
+
+    store = _xliff_file().parsestring(data)
     names = store.getfilenames()
     if not names:
         raise _missing("file original")
@@ -636,6 +653,8 @@ def _previous(unit, store) -> tuple[str, str] | None:
 
 
 def _parse_po(data: bytes) -> ExchangeDocument:
+    from translate.storage import pypo
+
     store = pypo.pofile(data)
     header = store.parseheader()
 

@@ -11,7 +11,6 @@ import math
 import unicodedata
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process, utils
 from sqlalchemy import func, select
 
 from bv.extensions import db
@@ -65,6 +64,8 @@ def fuzzy_matches(source_locale: str, target_locale: str, text: str, limit: int 
     ).all()
     if not candidates:
         return []
+    from rapidfuzz import fuzz, process, utils  # the newsroom's: reading workers never load it
+
     found = process.extract(
         query, {row.id: row.source_text for row in candidates}, scorer=fuzz.token_sort_ratio,
         processor=utils.default_process, limit=limit, score_cutoff=c,

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
 
 from bv.articles.models import Article, ArticleTranslation
@@ -309,6 +308,8 @@ class Sample:
 
 def post_edit_similarity(machine_text: str, final_text: str) -> float:
     """The dashboard's measure: normalized Levenshtein similarity of draft and reviewed text."""
+    from rapidfuzz.distance import Levenshtein  # newsroom only: not loaded by reading workers
+
     return Levenshtein.normalized_similarity(machine_text or "", final_text or "")
 
 

@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
 
 from bv.articles.models import Article, ArticleTranslation
@@ -71,6 +70,8 @@ class RouteChoice:
 
 def route_figures(source: str, target: str) -> list[RouteFigure]:
     """Every route's figures for a pair, from the latest reviewed machine segments."""
+    from rapidfuzz.distance import Levenshtein  # newsroom only: not loaded by reading workers
+
     rows = db.session.execute(
         select(TranslatedSegment.provider, TranslatedSegment.route,
                TranslatedSegment.machine_text, TranslatedSegment.target_text)

@@ -14,7 +14,6 @@ from html import escape, unescape
 
 import lxml.html
 from lxml import etree
-from markdownify import markdownify
 
 # blocks whose HTML converts as it is; anything else is reported (its HTML is still kept)
 KNOWN_BLOCKS = {
@@ -150,6 +149,8 @@ def convert(html: str, *, resolve_image: ImageResolver, attachment: AttachmentLo
                 first = ELLIPSIS_TAIL.sub("", words)
                 p.drop_tree()
                 break
+    from markdownify import markdownify  # imports only: not loaded by reading workers
+
     body = markdownify(etree.tostring(root, encoding="unicode", method="html"),
                        heading_style="ATX", bullets="-", escape_underscores=False)
     body = re.sub(r"\n{3,}", "\n\n", body).strip()

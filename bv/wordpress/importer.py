@@ -19,7 +19,6 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import phpserialize
 from blinker import Signal
 from sqlalchemy import select
 
@@ -101,6 +100,8 @@ def language_code(value: str) -> str:
 
 def _php_map(description: str, what: str) -> dict:
     """A Polylang translations map (PHP-serialized) as {locale: id}; BadExport when broken."""
+    import phpserialize  # imports only: not loaded by reading workers
+
     try:
         data = phpserialize.loads(description.encode("utf-8"), decode_strings=True)
     except Exception as error:  # phpserialize raises ValueError and friends

@@ -61,9 +61,12 @@ def test_timeouts_are_per_run_and_thread_safe(fake):
     assert outcome == {"quick": "timeout", "patient": "mk_Mirëdita"}
 
 
-def test_deep_translator_modules_use_our_requests_but_requests_is_untouched():
+def test_deep_translator_modules_use_our_requests_but_requests_is_untouched(fake):
     import requests
 
+    # installed by the first deep-translator adapter that runs, not at import
+    config = point_at(fake, MT_PROVIDERS="google", MT_RETRIES=0)
+    assert translate_segments(["Mirëdita"], "sq", "mk", config=config)[0].text == "mk_Mirëdita"
     assert deep_translator.google.requests is transport.REQUESTS
     assert requests.get.__module__ == "requests.api"  # nothing patched globally
     assert transport.current().timeout == transport.DEFAULT_TIMEOUT  # outside a run

@@ -10,8 +10,6 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-import requests
-
 from bv.translation.mt import transport
 from bv.translation.mt.errors import (
     MTBadResponse,
@@ -256,6 +254,8 @@ class Provider:
         """One request, retried with exponential back-off on 429, 5xx, timeouts and network errors;
         a 429 or 503 that says how long to wait (Retry-After) is waited out, within the run's
         budget, and one that asks for more than is left goes to the next provider."""
+        import requests  # when a provider runs, not when the app is built (transport.py)
+
         characters = sum(len(t) for t in texts)
         attempt = 0
         while True:

@@ -19,14 +19,17 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-import requests
 from flask_babel import lazy_gettext as _l
 
 from bv.translation.mt import transport
 from bv.translation.mt.base import Provider
 from bv.translation.mt.errors import MTBadResponse, MTNotConfigured, MTTimeout
 from bv.translation.mt.placeholders import TEXT, token_ids
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,8 @@ class LLM(Provider):
 
     def _request(self, texts, source, target, markup=None):
         """POST one chat completion whose user message is texts[0]; returns [its content]."""
+        import requests  # when the provider runs, not when the app is built
+
         body = {
             "model": self.model,
             "messages": [

@@ -1,25 +1,15 @@
 """Adapters: deep-translator's Google, MyMemory, Microsoft and LibreTranslate, and DeepL's client.
 
-Every adapter turns the library's failures into MTError subclasses; base.Provider does the
+The libraries (and requests) are imported inside the adapters, when one runs: a web worker
+that only serves pages never loads them. Every adapter turns the library's failures into MTError subclasses; base.Provider does the
 packing, retries and counting. Base URLs are configurable so tests can point them at local fakes.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
-
-import deepl
-import requests
-from deep_translator import (
-    GoogleTranslator,
-    LibreTranslator,
-    MicrosoftTranslator,
-    MyMemoryTranslator,
-)
-from deep_translator import exceptions as dt
-from deep_translator import libre as dt_libre
-from deep_translator import microsoft as dt_microsoft
 
 from bv.translation.mt import transport
 from bv.translation.mt.base import Provider
@@ -43,6 +33,8 @@ class _DeepTranslatorProvider(Provider):
     """Shared error mapping for deep-translator's exceptions."""
 
     def _map(self, exc: Exception, source: str, target: str) -> MTError:
+        from deep_translator import exceptions as dt
+
         state = transport.current()
         kw = {"provider": self.name, "status": state.last_status, "detail": str(exc)}
         if isinstance(exc, dt.TooManyRequests):
@@ -67,6 +59,10 @@ class Google(_DeepTranslatorProvider):
     max_size = 4999
 
     def _request(self, texts, source, target, markup=None):
+        import requests
+        from deep_translator import GoogleTranslator
+
+        transport.install()
         client = GoogleTranslator(source=source, target=target)
         url = self.settings.get("GOOGLE_TRANSLATE_URL")
         if url:
@@ -108,6 +104,10 @@ class MyMemory(_DeepTranslatorProvider):
         return len(text.encode("utf-8"))
 
     def _request(self, texts, source, target, markup=None):
+        import requests
+        from deep_translator import MyMemoryTranslator
+
+        transport.install()
         email = self.settings.get("MYMEMORY_EMAIL")
         client = MyMemoryTranslator(source=self.codes[source], target=self.codes[target],
                                     **({"email": email} if email else {}))
@@ -134,20 +134,28 @@ class MyMemory(_DeepTranslatorProvider):
         return [html.unescape(answer)]
 
 
-class _MicrosoftClient(MicrosoftTranslator):
+@functools.cache
+def _microsoft_client() -> type:
     """MicrosoftTranslator without its network call at construction, sending lists as HTML."""
+    from deep_translator import MicrosoftTranslator
+    from deep_translator import microsoft as dt_microsoft
 
-    def _get_supported_languages(self):
-        # the parent fetches the list from Microsoft in __init__; ours are known to be supported
-        return {"albanian": "sq", "macedonian": "mk", "english": "en"}
+    transport.install()
 
-    def post_many(self, texts: list[str], text_type: str = "html") -> requests.Response:
-        """One request with many texts (the API takes up to 1,000)."""
-        params = dict(self._url_params, **{"from": self._source, "to": self._target,
-                                           "textType": text_type})
-        return dt_microsoft.requests.post(self._base_url, params=params, headers=self.headers,
-                                          json=[{"Text": t} for t in texts],
-                                          proxies=self.proxies)
+    class MicrosoftClient(MicrosoftTranslator):
+        def _get_supported_languages(self):
+            # the parent fetches the list from Microsoft in __init__; ours are known to be supported
+            return {"albanian": "sq", "macedonian": "mk", "english": "en"}
+
+        def post_many(self, texts: list[str], text_type: str = "html"):
+            """One request with many texts (the API takes up to 1,000)."""
+            params = dict(self._url_params, **{"from": self._source, "to": self._target,
+                                               "textType": text_type})
+            return dt_microsoft.requests.post(self._base_url, params=params, headers=self.headers,
+                                              json=[{"Text": t} for t in texts],
+                                              proxies=self.proxies)
+
+    return MicrosoftClient
 
 
 class Microsoft(Provider):
@@ -168,7 +176,7 @@ class Microsoft(Provider):
 
     def _request(self, texts, source, target, markup=None):
         markup = markup or self.markup_for(source, target)
-        client = _MicrosoftClient(source=source, target=target, api_key=self.key,
+        client = _microsoft_client()(source=source, target=target, api_key=self.key,
                                   region=self.settings.get("MICROSOFT_REGION"))
         url = self.settings.get("MICROSOFT_URL")
         if url:
@@ -200,24 +208,32 @@ class Microsoft(Provider):
             raise MTBadResponse(self.label, provider=self.name, detail=str(exc)) from exc
 
 
-class _LibreClient(LibreTranslator):
+@functools.cache
+def _libre_client() -> type:
     """LibreTranslator that accepts sq and mk, and sends HTML in the request body."""
+    from deep_translator import LibreTranslator
+    from deep_translator import libre as dt_libre
 
-    def __init__(self, source: str, target: str, *, url: str, api_key: str | None):
-        # its language map lacks sq and mk: construct with codes it accepts, then set ours;
-        # it insists on an api_key even for servers that need none
-        super().__init__(source="en", target="en", api_key=api_key or "unused",
-                         custom_url=url if url.endswith("/") else url + "/")
-        self._source, self._target = source, target
-        self._send_key = bool(api_key)
+    transport.install()
 
-    def post_html(self, text: str, text_format: str = "html") -> requests.Response:
-        """POST /translate with format=html, as a form body (no URL length limit to hit)."""
-        data = {"q": text, "source": self._source, "target": self._target,
-                "format": text_format}
-        if self._send_key:
-            data["api_key"] = self.api_key
-        return dt_libre.requests.post(self._base_url + "translate", data=data)
+    class LibreClient(LibreTranslator):
+        def __init__(self, source: str, target: str, *, url: str, api_key: str | None):
+            # its language map lacks sq and mk: construct with codes it accepts, then set ours;
+            # it insists on an api_key even for servers that need none
+            super().__init__(source="en", target="en", api_key=api_key or "unused",
+                             custom_url=url if url.endswith("/") else url + "/")
+            self._source, self._target = source, target
+            self._send_key = bool(api_key)
+
+        def post_html(self, text: str, text_format: str = "html"):
+            """POST /translate with format=html, as a form body (no URL length limit to hit)."""
+            data = {"q": text, "source": self._source, "target": self._target,
+                    "format": text_format}
+            if self._send_key:
+                data["api_key"] = self.api_key
+            return dt_libre.requests.post(self._base_url + "translate", data=data)
+
+    return LibreClient
 
 
 class LibreTranslate(Provider):
@@ -236,7 +252,7 @@ class LibreTranslate(Provider):
 
     def _request(self, texts, source, target, markup=None):
         markup = markup or self.markup_for(source, target)
-        client = _LibreClient(source, target, url=str(self.url),
+        client = _libre_client()(source, target, url=str(self.url),
                               api_key=self.settings.get("LIBRETRANSLATE_API_KEY"))
         response = client.post_html(texts[0], "html" if markup == HTML else "text")
         try:
@@ -282,11 +298,14 @@ class DeepL(Provider):
         return len(json.dumps(text)) + 2
 
     def _request(self, texts, source, target, markup=None):
+        import deepl
+        import requests
+
         markup = markup or self.markup_for(source, target)
         translator = deepl.Translator(str(self.key), server_url=self.settings.get("DEEPL_SERVER_URL"),
                                       send_platform_info=False)
         translator._client.close()
-        translator._client = transport.SingleAttemptHttpClient(send_platform_info=False)
+        translator._client = transport.single_attempt_client()(send_platform_info=False)
         target_code = (str(self.settings.get("DEEPL_ENGLISH", "EN-GB")).upper()
                        if target == "en" else self.codes[target])
         kw = {"provider": self.name}

@@ -1,5 +1,8 @@
 """HTTP plumbing for the adapters: a timeout on every call, without patching `requests` itself.
 
+Nothing of requests, deep-translator or deepl is imported until a provider runs (`install()`,
+`http_run()`, `single_attempt_client()`): a web worker that only serves pages never loads them.
+
 deep-translator calls `requests.get(...)` / `requests.post(...)` with no timeout, looking
 `requests` up as an attribute of its own modules at call time. We point that attribute (in
 deep_translator.google, .mymemory, .libre and .microsoft only) at `RequestsWithTimeout`, which
@@ -12,6 +15,7 @@ and no internal retry loop (retries are ours, configured once for every provider
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,10 +23,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
 
-import requests
-from deep_translator import google, libre, microsoft, mymemory
-from deepl import http_client as deepl_http
+if TYPE_CHECKING:
+    import requests
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -80,6 +84,8 @@ def current() -> CallState:
 @contextmanager
 def http_run(timeout: float) -> Iterator[CallState]:
     """Within this block, every provider call here uses `timeout` and one pooled session."""
+    import requests
+
     state = CallState(timeout=timeout, session=requests.Session())
     token = _state.set(state)
     try:
@@ -93,11 +99,15 @@ class RequestsWithTimeout:
     """Stands in for the `requests` module inside deep_translator's modules."""
 
     def __getattr__(self, name):
+        import requests
+
         # exceptions, codes, Session...: the real module's
         return getattr(requests, name)
 
     def request(self, method: str, url: str, **kwargs) -> requests.Response:
         """requests.request with the run's timeout and session."""
+        import requests
+
         state = _state.get()
         kwargs.setdefault("timeout", state.timeout if state else DEFAULT_TIMEOUT)
         if state is None:
@@ -120,30 +130,36 @@ _install_lock = threading.Lock()
 
 
 def install() -> None:
-    """Point deep-translator's modules at RequestsWithTimeout (idempotent, once per process)."""
+    """Point deep-translator's modules at RequestsWithTimeout (idempotent); every adapter
+    built on deep-translator calls it before its first request."""
+    from deep_translator import google, libre, microsoft, mymemory
+
     with _install_lock:
         for module in (google, mymemory, libre, microsoft):
             if module.requests is not REQUESTS:
                 module.requests = REQUESTS
 
 
-class SingleAttemptHttpClient(deepl_http.HttpClient):
-    """deepl's HTTP client with the run's timeout and a single attempt per request.
+@functools.cache
+def single_attempt_client() -> type:
+    """deepl's HTTP client class with the run's timeout and a single attempt per request.
 
     It overrides `request_with_backoff` and reuses the client's own `_prepare_request` and
     `_internal_request` (deepl 1.16 to 1.32), so headers, user agent and error wrapping stay theirs.
     """
+    from deepl import http_client as deepl_http
 
-    def request_with_backoff(self, method, url, data, json, headers, stream=False, **kwargs):
-        state = current()
-        state.last_status = state.last_retry_after = None
-        request = self._prepare_request(method, url, data, json, headers, **kwargs)
-        # the client keeps only status and body; a hook sees the headers (Retry-After)
-        request.register_hook("response",
-                              lambda r, *a, **k: note_answer(state, r.status_code, r.headers))
-        status, content = self._internal_request(request, stream=stream, timeout=state.timeout)
-        state.last_status = status
-        return status, content
+    class SingleAttemptHttpClient(deepl_http.HttpClient):
+        def request_with_backoff(self, method, url, data, json, headers, stream=False, **kwargs):
+            state = current()
+            state.last_status = state.last_retry_after = None
+            request = self._prepare_request(method, url, data, json, headers, **kwargs)
+            # the client keeps only status and body; a hook sees the headers (Retry-After)
+            request.register_hook("response",
+                                  lambda r, *a, **k: note_answer(state, r.status_code, r.headers))
+            status, content = self._internal_request(request, stream=stream,
+                                                     timeout=state.timeout)
+            state.last_status = status
+            return status, content
 
-
-install()
+    return SingleAttemptHttpClient
