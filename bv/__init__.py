@@ -48,8 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def configure_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
-    from bv import i18n, migrate, models  # noqa: F401  (models: every table registered for Alembic)
-    from bv.extensions import babel, csrf, db, limiter, login_manager
+    from bv import i18n, models  # noqa: F401  (models: every table registered for Alembic)
+    from bv.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     # Flask-Migrate (Alembic) is loaded when `flask db` or upgrade() runs, not by web workers

@@ -14,7 +14,18 @@ class Base(DeclarativeBase):
     """Declarative base shared by every model."""
 
 
+class DeferredMigrate:
+    """Flask-Migrate, bound the first time `flask db` or upgrade() needs it (bv/migrate.py):
+    a web worker never migrates, and Alembic costs each one about 8 MiB."""
+
+    def init_app(self, app) -> None:
+        from bv import migrate as deferred
+
+        deferred.init_app(app)
+
+
 db = SQLAlchemy(model_class=Base)
+migrate = DeferredMigrate()
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -20,9 +20,10 @@ def bind(app: Flask):
     if state is None or isinstance(state, Deferred):
         from flask_migrate import Migrate
 
-        from bv.extensions import db
         from bv.search.schema import include_name
 
+        # Flask-SQLAlchemy's own registration: bv.extensions imports this module
+        db = app.extensions["sqlalchemy"]
         # the search index is a migration-owned table (FTS5 on SQLite): no model describes it
         Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), include_name=include_name)
     return app.extensions["migrate"]
