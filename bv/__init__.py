@@ -50,10 +50,12 @@ def configure_extensions(app: Flask) -> None:
     """Bind every extension to this app."""
     from bv import i18n, models  # noqa: F401  (models: every table registered for Alembic)
     from bv.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from bv.search.schema import include_name
 
     db.init_app(app)
-    # Flask-Migrate (Alembic) is loaded when `flask db` or upgrade() runs, not by web workers
-    migrate.init_app(app)
+    # Flask-Migrate (Alembic) is loaded when `flask db` or upgrade() runs, not by web workers;
+    # the search index is a migration-owned table (FTS5 on SQLite): no model describes it
+    migrate.init_app(app, include_name=include_name)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)

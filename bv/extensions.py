@@ -18,10 +18,10 @@ class DeferredMigrate:
     """Flask-Migrate, bound the first time `flask db` or upgrade() needs it (bv/migrate.py):
     a web worker never migrates, and Alembic costs each one about 8 MiB."""
 
-    def init_app(self, app) -> None:
+    def init_app(self, app, **options) -> None:
         from bv import migrate as deferred
 
-        deferred.init_app(app)
+        deferred.init_app(app, **options)
 
 
 db = SQLAlchemy(model_class=Base)

@@ -20,12 +20,9 @@ def bind(app: Flask):
     if state is None or isinstance(state, Deferred):
         from flask_migrate import Migrate
 
-        from bv.search.schema import include_name
-
         # Flask-SQLAlchemy's own registration: bv.extensions imports this module
         db = app.extensions["sqlalchemy"]
-        # the search index is a migration-owned table (FTS5 on SQLite): no model describes it
-        Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), include_name=include_name)
+        Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), **app.extensions[OPTIONS])
     return app.extensions["migrate"]
 
 
@@ -48,7 +45,12 @@ class Commands(click.Group):
         return db.make_context(info_name, args, parent=parent, **extra)
 
 
-def init_app(app: Flask) -> None:
-    """Bind the stand-ins: nothing of Alembic is imported here."""
+OPTIONS = "bv_migrate_options"
+
+
+def init_app(app: Flask, **options) -> None:
+    """Bind the stand-ins: nothing of Alembic is imported here. `options` go to
+    Flask-Migrate when it is bound."""
+    app.extensions[OPTIONS] = options
     app.extensions["migrate"] = Deferred(app)
     app.cli.add_command(Commands("db", help="Perform database migrations."))
