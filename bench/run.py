@@ -175,6 +175,9 @@ def pages_of(base: str) -> dict[str, str]:
         "article": article, "home": "/mk/", "category p1": category,
         f"category p{depth}": deep, "search": f"/mk/search?q={word}", "feed": "/mk/feed.xml",
         "sitemap index": "/sitemap.xml", "sitemap page": first_sitemap,
+        # the shared skeleton alone (menu, footer, switcher; three queries): the floor under
+        # every page of the reading site
+        "about": "/mk/about",
     }
 
 
