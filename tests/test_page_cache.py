@@ -428,13 +428,20 @@ def test_redis_away_means_no_cache_never_an_error(tmp_path, migrated_template, c
                    REDIS_URL=None) as app:
         path = _published(app)
         client = app.test_client()
+        from bv.extensions import page_cache
+
+        storage = app.extensions["cache"][page_cache]
+        asked = []
+        real_get = storage.get
+        monkeypatch.setattr(storage, "get", lambda key: asked.append(key) or real_get(key))
         with caplog.at_level(logging.WARNING, logger="bv"):
             for _ in range(3):
                 answer = client.get(path)
                 assert answer.status_code == 200 and "Parku i qytetit" in answer.get_data(as_text=True)
                 assert answer.headers["X-Page-Cache"] == "miss"
-        # said once in the log, not once per page
+        # said once in the log, not once per page; and Redis was tried once, not per reader
         assert sum("page cache unavailable" in r.getMessage() for r in caplog.records) == 1
+        assert len(asked) == 1
         health = client.get("/healthz")
         assert health.status_code == 200
         assert health.get_json()["page_cache"] == {"status": "down"}

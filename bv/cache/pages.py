@@ -71,14 +71,15 @@ def _available() -> bool:
     return time.monotonic() >= _state()["down_until"]
 
 
-def _failed(action: str) -> None:
+def _failed(action: str, app: Flask | None = None) -> None:
     """The storage failed: serve without a cache for PAGE_CACHE_RETRY_SECONDS, log it once."""
-    state = _state()
-    if _available():
-        current_app.logger.warning(
+    app = app or current_app
+    state = app.extensions[EXTENSION]
+    if time.monotonic() >= state["down_until"]:
+        app.logger.warning(
             "page cache unavailable (%s); pages are rendered without it", action, exc_info=True
         )
-    state["down_until"] = time.monotonic() + float(current_app.config["PAGE_CACHE_RETRY_SECONDS"])
+    state["down_until"] = time.monotonic() + float(app.config["PAGE_CACHE_RETRY_SECONDS"])
 
 
 def cache_get(key: str):
@@ -290,7 +291,9 @@ class CachedPages:
                 environ_key(environ, content_version)
             )
         except Exception:
-            return None  # the app's own read marks the storage as away and logs it
+            # Redis away: step aside for a while, so no reader waits on its timeout each time
+            _failed("read", self.app)
+            return None
 
     def __call__(self, environ, start_response):
         stored = self._stored(environ)
