@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bv.articles.slugs import MK_REPLACEMENTS
 
@@ -62,6 +63,8 @@ def _latin(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# a text's words repeat (Zipf), and snippets and the indexer fold every word they read
+@lru_cache(maxsize=20_000)
 def fold_word(word: str) -> str:
     """One word as the index compares it: `Ѓорче` → `gorce`, `Tetovës` → `tetoves`."""
     folded = _DIGRAPH.sub(lambda m: m.group(0)[:-1], _latin(word))
