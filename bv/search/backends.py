@@ -197,24 +197,28 @@ class PostgresFullText(SearchBackend):
             "locale": locale,
             "cap": cap + 1,
         }
-        # the GIN index finds the matches; only the newest cap + 1 of them are read whole
-        # (a weighted tsquery must re-read each document, so tiers are decided for them only)
+        # the newest cap + 1 matches, with their documents: the tiers' weighted tsqueries
+        # re-read the document, so only these are read whole. Versions are looked up after
+        # the cut (a foreign key and the publishing transaction keep the entries in step):
+        # cap + 1 key lookups, not a pass over the language's versions
         best = (
-            "SELECT s.translation_id AS id, t.published_at AS published_at"
-            f" FROM {TABLE} s JOIN article_translation t ON t.id = s.translation_id"
-            " WHERE s.document @@ to_tsquery('simple', CAST(:q AS text))"
-            " AND s.locale = :locale AND t.locale = :locale AND t.status = 'published'"
-            " ORDER BY s.translation_id DESC LIMIT :cap"
+            f"SELECT translation_id AS id, document FROM {TABLE}"
+            " WHERE document @@ to_tsquery('simple', CAST(:q AS text)) AND locale = :locale"
+            " ORDER BY translation_id DESC LIMIT :cap"
         )
         rows = session.execute(
             text(
                 f"WITH best AS MATERIALIZED ({best})"
-                " SELECT best.id, CASE"
-                " WHEN s.document @@ to_tsquery('simple', CAST(:q_headline AS text)) THEN 3"
-                " WHEN s.document @@ to_tsquery('simple', CAST(:q_top AS text)) THEN 2"
+                " SELECT t.id, CASE"
+                " WHEN best.document @@ to_tsquery('simple', CAST(:q_headline AS text)) THEN 3"
+                " WHEN best.document @@ to_tsquery('simple', CAST(:q_top AS text)) THEN 2"
                 " ELSE 1 END AS tier, count(*) OVER () AS total"
-                f" FROM best JOIN {TABLE} s ON s.translation_id = best.id"
-                " ORDER BY tier DESC, best.published_at DESC, best.id DESC"
+                # LIMIT 1 keeps the planner from turning the lookups into a hash of every
+                # version of the language
+                " FROM best CROSS JOIN LATERAL (SELECT id, published_at FROM"
+                " article_translation WHERE id = best.id AND locale = :locale"
+                " AND status = 'published' LIMIT 1) AS t"
+                " ORDER BY tier DESC, t.published_at DESC, t.id DESC"
                 " LIMIT :limit OFFSET :offset"
             ),
             {**params, "limit": limit, "offset": offset},
