@@ -108,12 +108,13 @@ class SqliteFts5(SearchBackend):
             "cap": cap + 1,
         }
         # FTS5 walks the match in descending rowid order and stops at the cap (no sort); CROSS
-        # JOIN keeps the index as the outer loop, so the published filter runs per candidate
+        # JOIN keeps the index as the outer loop, so the published filter runs per candidate.
+        # The language is tested on the version: the index's own locale column would read
+        # each entry's whole stored text
         best = (
             "SELECT s.rowid AS id, t.published_at AS published_at"
             f" FROM {TABLE} s CROSS JOIN article_translation t ON t.id = s.rowid"
-            f" WHERE {TABLE} MATCH :q AND s.locale = :locale"
-            " AND t.locale = :locale AND t.status = 'published'"
+            f" WHERE {TABLE} MATCH :q AND t.locale = :locale AND t.status = 'published'"
             " ORDER BY s.rowid DESC LIMIT :cap"
         )
         # the tiers' matches are read only from the oldest candidate on (a rowid range)
