@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -51,6 +52,13 @@ def main() -> int:
     app = create_app({"INSTANCE_PATH": str(folder), "SQLALCHEMY_DATABASE_URI": url,
                       "SECRET_KEY": "bench", "SITE_URL": "http://127.0.0.1", "PAGE_CACHE": False,
                       "RATELIMIT_ENABLED": False})
+    try:
+        return run(app, args)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(app, args) -> int:
     client = app.test_client()
     medians = []
     for lang, queries in QUERIES.items():
