@@ -49,6 +49,9 @@ def defaults(instance_path: Path) -> dict:
         # URLs per sitemap page: the protocol allows 50,000, but a page of 3,000 articles
         # (9,000 versions, each with its alternates) already takes about a second to build
         "SITEMAP_PAGE_SIZE": 9_000,
+        # a search ranks (and counts) at most this many matches, the newest: beyond it the
+        # page says "more than" and its cost no longer grows with the archive
+        "SEARCH_MAX_RESULTS": 1000,
         "MAX_URL_LENGTH": 2048,
         "SHOW_OUTDATED_NOTICE": True,
         "RATELIMIT_STORAGE_URI": "memory://",

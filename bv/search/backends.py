@@ -6,8 +6,9 @@ text to show: pages read the live text from `article_translation`, and every que
 it, so an entry that outlived its version (a deleted article on SQLite, which has no foreign
 key into a virtual table) is never shown.
 
-Ranking is in tiers: every term in the headline, else every term in headline or lede, else
-anywhere; newer versions first within a tier.
+The candidates are the newest `cap + 1` matching versions (by id, which the index reads in
+order and can stop); ranking among them is in tiers: every term in the headline, else every
+term in headline or lede, else anywhere; newer versions first within a tier.
 """
 
 from __future__ import annotations
@@ -77,8 +78,10 @@ class SearchBackend:
         raise NotImplementedError
 
     def search(self, session: Session, locale: str, terms: list[Term], *, offset: int,
-               limit: int) -> tuple[int, list[int]]:
-        """(how many versions match, the ids of one page of them in rank order)."""
+               limit: int, cap: int) -> tuple[int, list[int]]:
+        """(how many versions match, but at most cap + 1; the ids of one page of them in
+        rank order). Only the newest cap + 1 matches (by id) are ranked, so a query's cost
+        stops growing with the archive once it matches that many."""
         raise NotImplementedError
 
 
@@ -114,36 +117,46 @@ class SqliteFts5(SearchBackend):
             )
         return " AND ".join(parts)
 
-    def search(self, session, locale, terms, *, offset, limit):
+    def search(self, session, locale, terms, *, offset, limit, cap):
         params = {
             "q": self.match(terms, ("headline", "lede", "body")),
             "q_headline": self.match(terms, ("headline",)),
             "q_top": self.match(terms, ("headline", "lede")),
             "locale": locale,
+            "cap": cap + 1,
         }
-        # CROSS JOIN keeps the index as the outer loop: otherwise SQLite may walk every
-        # version of the locale and evaluate MATCH once per row
-        matches = (
-            f"FROM {TABLE} CROSS JOIN article_translation t ON t.id = {TABLE}.rowid"
-            f" WHERE {TABLE} MATCH :q AND {TABLE}.locale = :locale"
-            " AND t.locale = :locale AND t.status = 'published'"
+        # FTS5 walks the match in descending rowid order and stops at the cap (no sort); CROSS
+        # JOIN keeps the index as the outer loop, so the published filter runs per candidate.
+        # The language is tested on the version: the index's own locale column would read
+        # each entry's whole stored text
+        best = (
+            "SELECT s.rowid AS id, t.published_at AS published_at"
+            f" FROM {TABLE} s CROSS JOIN article_translation t ON t.id = s.rowid"
+            f" WHERE {TABLE} MATCH :q AND t.locale = :locale AND t.status = 'published'"
+            " ORDER BY s.rowid DESC LIMIT :cap"
         )
-        total = session.execute(text(f"SELECT count(*) {matches}"), params).scalar_one()
-        if not total or offset >= total:
-            return total, []
+        # the tiers' matches are read only from the oldest candidate on (a rowid range)
+        in_tier = (
+            f"best.id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH :%s"
+            " AND rowid >= (SELECT min(id) FROM best))"
+        )
         rows = session.execute(
             text(
-                f"SELECT t.id, CASE"
-                f" WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH"
-                " :q_headline) THEN 3"
-                f" WHEN {TABLE}.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH"
-                " :q_top) THEN 2 ELSE 1 END AS tier"
-                f" {matches} ORDER BY tier DESC, t.published_at DESC, t.id DESC"
+                f"WITH best AS MATERIALIZED ({best})"
+                f" SELECT best.id, CASE WHEN {in_tier % 'q_headline'} THEN 3"
+                f" WHEN {in_tier % 'q_top'} THEN 2 ELSE 1 END AS tier,"
+                " count(*) OVER () AS total"
+                " FROM best ORDER BY tier DESC, best.published_at DESC, best.id DESC"
                 " LIMIT :limit OFFSET :offset"
             ),
             {**params, "limit": limit, "offset": offset},
-        )
-        return total, [row.id for row in rows]
+        ).all()
+        if rows:
+            return rows[0].total, [row.id for row in rows]
+        if not offset:
+            return 0, []
+        # a page past the end: how many there are, to say so
+        return session.execute(text(f"SELECT count(*) FROM ({best})"), params).scalar_one(), []
 
 
 def _lexeme(value: str) -> str:
@@ -184,32 +197,47 @@ class PostgresFullText(SearchBackend):
             )
         return " & ".join(parts)
 
-    def search(self, session, locale, terms, *, offset, limit):
+    def search(self, session, locale, terms, *, offset, limit, cap):
         params = {
             "q": self.tsquery(terms),
             "q_headline": self.tsquery(terms, "A"),
             "q_top": self.tsquery(terms, "AB"),
             "locale": locale,
+            "cap": cap + 1,
         }
-        matches = (
-            f"FROM {TABLE} s JOIN article_translation t ON t.id = s.translation_id"
-            " WHERE s.document @@ to_tsquery('simple', CAST(:q AS text)) AND s.locale = :locale"
-            " AND t.locale = :locale AND t.status = 'published'"
+        # the newest cap + 1 matches, with their documents: the tiers' weighted tsqueries
+        # re-read the document, so only these are read whole. Versions are looked up after
+        # the cut (a foreign key and the publishing transaction keep the entries in step):
+        # cap + 1 key lookups, not a pass over the language's versions
+        best = (
+            f"SELECT translation_id AS id, document FROM {TABLE}"
+            " WHERE document @@ to_tsquery('simple', CAST(:q AS text)) AND locale = :locale"
+            " ORDER BY translation_id DESC LIMIT :cap"
         )
-        total = session.execute(text(f"SELECT count(*) {matches}"), params).scalar_one()
-        if not total or offset >= total:
-            return total, []
         rows = session.execute(
             text(
-                "SELECT t.id, CASE"
-                " WHEN s.document @@ to_tsquery('simple', CAST(:q_headline AS text)) THEN 3"
-                " WHEN s.document @@ to_tsquery('simple', CAST(:q_top AS text)) THEN 2 ELSE 1 END AS tier"
-                f" {matches} ORDER BY tier DESC, t.published_at DESC, t.id DESC"
+                f"WITH best AS MATERIALIZED ({best})"
+                " SELECT t.id, CASE"
+                " WHEN best.document @@ to_tsquery('simple', CAST(:q_headline AS text)) THEN 3"
+                " WHEN best.document @@ to_tsquery('simple', CAST(:q_top AS text)) THEN 2"
+                " ELSE 1 END AS tier, count(*) OVER () AS total"
+                # LIMIT 1 keeps the planner from turning the lookups into a hash of every
+                # version of the language
+                " FROM best CROSS JOIN LATERAL (SELECT id, published_at FROM"
+                " article_translation WHERE id = best.id AND locale = :locale"
+                " AND status = 'published' LIMIT 1) AS t"
+                " ORDER BY tier DESC, t.published_at DESC, t.id DESC"
                 " LIMIT :limit OFFSET :offset"
             ),
             {**params, "limit": limit, "offset": offset},
-        )
-        return total, [row.id for row in rows]
+        ).all()
+        if rows:
+            return rows[0].total, [row.id for row in rows]
+        if not offset:
+            return 0, []
+        return session.execute(
+            text(f"SELECT count(*) FROM ({best}) AS best"), params
+        ).scalar_one(), []
 
 
 def backend_for(executor) -> SearchBackend:

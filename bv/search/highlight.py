@@ -9,13 +9,14 @@ from bv.search.folding import WORD, Term, fold_word
 SNIPPET_WORDS = 30
 
 
+def _answers(word: str, terms: list[Term]) -> bool:
+    folded = fold_word(word)
+    return any(term.matches(folded) for term in terms)
+
+
 def _hits(text: str, terms: list[Term]) -> list[tuple[int, int]]:
     """Where the words that answer a term sit in the text."""
-    return [
-        match.span()
-        for match in WORD.finditer(text)
-        if any(term.matches(fold_word(match.group(0))) for term in terms)
-    ]
+    return [match.span() for match in WORD.finditer(text) if _answers(match.group(0), terms)]
 
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> Markup:
@@ -35,17 +36,18 @@ def highlight(text: str, terms: list[Term]) -> Markup:
 
 
 def snippet(text: str, terms: list[Term], size: int = SNIPPET_WORDS) -> Markup | None:
-    """About `size` words around the first match, escaped and marked; None without a match."""
+    """About `size` words around the first match, escaped and marked; None without a match.
+
+    Words are folded only up to the end of the snippet, not through a whole long body."""
     text = text or ""
-    spans = _hits(text, terms)
-    if not spans:
-        return None
     words = [m.span() for m in WORD.finditer(text)]
-    first = next(i for i, span in enumerate(words) if span == spans[0])
+    first = next((i for i, (a, b) in enumerate(words) if _answers(text[a:b], terms)), None)
+    if first is None:
+        return None
     lo = max(0, first - size // 3)
     hi = min(len(words), lo + size)
     start = 0 if lo == 0 else words[lo][0]
     end = len(text) if hi == len(words) else words[hi - 1][1]
-    inside = [s for s in spans if s[0] >= start and s[1] <= end]
-    body = _marked(text[start:end], [(a - start, b - start) for a, b in inside])
+    inside = [(a - start, b - start) for a, b in words[lo:hi] if _answers(text[a:b], terms)]
+    body = _marked(text[start:end], inside)
     return Markup("%s%s%s") % ("… " if start else "", body, " …" if end < len(text) else "")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 from bv.extensions import db
 from bv.search.backends import backend_for
 from bv.search.folding import Term, parse_query
@@ -19,11 +21,17 @@ class SearchPage:
     per_page: int
     total: int
     ids: list[int]
+    cap: int
     items: list = field(default_factory=list)
 
     @property
+    def more(self) -> bool:
+        """More versions match than the cap: the page says "more than cap" results."""
+        return self.total > self.cap
+
+    @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return max(1, math.ceil(min(self.total, self.cap) / self.per_page))
 
     @property
     def past_the_end(self) -> bool:
@@ -48,11 +56,17 @@ class SearchPage:
 
 
 def search(locale: str, text: str, page: int, per_page: int) -> SearchPage:
-    """Rank the published versions of a locale against a query; no terms, no query at all."""
+    """Rank the published versions of a locale against a query; no terms, no query at all.
+
+    `total` is exact up to the cap (`SEARCH_MAX_RESULTS`) and cap + 1 above it."""
+    cap = current_app.config["SEARCH_MAX_RESULTS"]
     terms = parse_query(text)
     if not terms:
-        return SearchPage(terms=[], page=page, per_page=per_page, total=0, ids=[])
+        return SearchPage(terms=[], page=page, per_page=per_page, total=0, ids=[], cap=cap)
+    offset = (page - 1) * per_page
+    # a result past the cap is never shown: its page is past the end
+    limit = max(0, min(per_page, cap - offset))
     total, ids = backend_for(db.session).search(
-        db.session, locale, terms, offset=(page - 1) * per_page, limit=per_page
+        db.session, locale, terms, offset=offset, limit=limit, cap=cap
     )
-    return SearchPage(terms=terms, page=page, per_page=per_page, total=total, ids=ids)
+    return SearchPage(terms=terms, page=page, per_page=per_page, total=total, ids=ids, cap=cap)

@@ -42,17 +42,22 @@ class SearchResult:
 WORKING_TEXT = (ArticleTranslation.body, ArticleTranslation.body_html)
 
 
-def _published(locale: str, *, with_body: bool = False):
+def _versions(*, with_body: bool = False):
     unread = WORKING_TEXT if with_body else (*WORKING_TEXT, ArticleTranslation.live_body_html)
     return (
         select(ArticleTranslation)
         .join(ArticleTranslation.article)
-        .where(ArticleTranslation.locale == locale, ArticleTranslation.status == "published")
         # categories come from the identity map: every page loads them all for the menu first
         .options(
             contains_eager(ArticleTranslation.article).joinedload(Article.lead_image),
             *(defer(column) for column in unread),
         )
+    )
+
+
+def _published(locale: str, *, with_body: bool = False):
+    return _versions(with_body=with_body).where(
+        ArticleTranslation.locale == locale, ArticleTranslation.status == "published"
     )
 
 
@@ -395,8 +400,14 @@ def search(locale: str, text: str, page: int, per_page: int) -> SearchPage:
     found = search_service.search(locale, text, page, per_page)
     if not found.ids:
         return found
-    stmt = _published(locale, with_body=True).where(ArticleTranslation.id.in_(found.ids))
-    by_id = {t.id: t for t in db.session.scalars(stmt).unique()}
+    # by key only: with the language and status in the WHERE clause SQLite walks the listing
+    # index over every published version of the language; they are checked here instead
+    stmt = _versions(with_body=True).where(ArticleTranslation.id.in_(found.ids))
+    by_id = {
+        t.id: t
+        for t in db.session.scalars(stmt).unique()
+        if t.locale == locale and t.status == "published"
+    }
     found.items = [
         SearchResult(
             translation=t,
