@@ -46,9 +46,10 @@ def defaults(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
         "PER_PAGE": 10,
-        # URLs per sitemap page: the protocol allows 50,000, but a page of 3,000 articles
-        # (9,000 versions, each with its alternates) already takes about a second to build
-        "SITEMAP_PAGE_SIZE": 9_000,
+        # URLs per sitemap page: the protocol allows 50,000; WordPress's own sitemaps hold
+        # 2,000. A page is built whole in a worker's memory, so it is kept small: 1,000
+        # articles (3,000 versions, each with its alternates)
+        "SITEMAP_PAGE_SIZE": 3_000,
         # a search ranks (and counts) at most this many matches, the newest: beyond it the
         # page says "more than" and its cost no longer grows with the archive
         "SEARCH_MAX_RESULTS": 1000,

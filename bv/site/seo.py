@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
+from itertools import groupby
 
 from feedgen.feed import FeedGenerator
 from flask import (
@@ -140,19 +141,21 @@ def sitemap_articles(first: int):
     """One page of the article sitemap: articles from an id on, each version with its
     published siblings as alternates; one bounded query (and one for the versions)."""
     entries = []
-    for article in queries.sitemap_articles(first, _articles_per_sitemap()):
-        published = [t for t in article.translations if t.is_published]
+    rows = queries.sitemap_versions(first, _articles_per_sitemap())
+    for _article_id, versions in groupby(rows, key=lambda row: row.article_id):
+        versions = list(versions)
         # each address built once: it appears as a loc and as every sibling's alternate
-        urls = {t.locale: article_url(t, absolute=True) for t in published}
+        urls = {v.locale: article_url(v, absolute=True) for v in versions}
         alternates = list(urls.items())
-        default = article.source if article.source and article.source.is_published else published[0]
-        for t in published:
+        source = versions[0].source_locale
+        default = urls.get(source) or urls[versions[0].locale]
+        for v in versions:
             entries.append(
                 {
-                    "loc": urls[t.locale],
-                    "lastmod": t.updated_at,
+                    "loc": urls[v.locale],
+                    "lastmod": v.updated_at,
                     "alternates": alternates,
-                    "x_default": urls[default.locale],
+                    "x_default": default,
                 }
             )
     if not entries:
