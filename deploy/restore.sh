@@ -9,6 +9,8 @@ url=${url/postgresql+psycopg:/postgresql:}
 uploads=${BV_UPLOAD_FOLDER:-$(dirname "$0")/../instance/uploads}
 ( cd "$src" && sha256sum --check --quiet SHA256SUMS )
 pg_restore --exit-on-error --no-owner --no-privileges --single-transaction --dbname="$url" "$src/database.dump"
+# a dump carries no planner statistics: without them the first readers' pages are planned blind
+psql --quiet --dbname="$url" --command="ANALYZE"
 if [ -f "$src/uploads.tar.gz" ]; then
   mkdir -p "$uploads"
   tar -C "$uploads" -xzf "$src/uploads.tar.gz"

@@ -7,6 +7,7 @@ import time
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy import text
 
 from bv import demo
 from bv.demo import generated
@@ -44,6 +45,7 @@ def bench_data_command(articles: int, seed: int, no_index: bool, if_fewer: bool)
     first = generated.count() if if_fewer else 0
     if first >= articles:
         click.echo(f"the database already holds {first} generated articles; nothing written")
+        _refresh_statistics()
         return
     started = time.perf_counter()
 
@@ -62,6 +64,15 @@ def bench_data_command(articles: int, seed: int, no_index: bool, if_fewer: bool)
         f"{'' if no_index else ' and their search entries'} in "
         f"{time.perf_counter() - started:.1f} s"
     )
+    _refresh_statistics()
+
+
+def _refresh_statistics() -> None:
+    """PostgreSQL plans by its statistics, which autovacuum gathers in its own time (or never,
+    where it is off): after a bulk load, gather them now, as a restore or an import should."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
 
 
 def init_app(app: Flask) -> None:

@@ -253,7 +253,7 @@ def sections(locale: str, category_ids, per_category: int = 4) -> dict[int, list
         select(_newest_ids(locale, 0, Article.category_id == cid, None, per_category))
         for cid in category_ids
     ]
-    union = union_all(*parts).subquery()
+    union = _picked(union_all(*parts))
     stmt = (
         _published(locale)
         .join(union, union.c.tid == ArticleTranslation.id)
@@ -322,6 +322,14 @@ def redirect_for(locale: str, slug: str) -> ArticleTranslation | None:
     return db.session.scalar(stmt)
 
 
+def _picked(union):
+    """A UNION of bounded picks, computed once (a MATERIALIZED CTE, PostgreSQL 12 and SQLite
+    3.35 on): as a plain subquery, PostgreSQL without statistics (a fresh import, autovacuum
+    not yet run) put it inside a nested loop and ran it once per published version, 0.9 s
+    for a home page of 1,000 articles."""
+    return union.cte("picked").prefix_with("MATERIALIZED")
+
+
 def _newest_ids(locale: str, rank: int, condition, exclude_id: int | None, limit: int):
     """Up to `limit` newest published versions matching a condition, tagged with a rank."""
     return (
@@ -368,7 +376,7 @@ def related(translation: ArticleTranslation, limit: int = 4) -> list[ArticleTran
             translation.locale, 2, other_category & ~shares_tag, translation.id, limit
         ),
     ]
-    union = select(groups[0]).union_all(select(groups[1]), select(groups[2])).subquery()
+    union = _picked(select(groups[0]).union_all(select(groups[1]), select(groups[2])))
     stmt = (
         _published(translation.locale)
         .join(union, union.c.tid == ArticleTranslation.id)
