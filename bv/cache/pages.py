@@ -260,10 +260,20 @@ class CachedPages:
                 self._engine = db.engine
         connection = self._engine.raw_connection()
         try:
-            cursor = connection.cursor()
-            cursor.execute(version.CURRENT_SQL)
-            row = cursor.fetchone()
-            cursor.close()
+            driver = connection.driver_connection
+            # psycopg would wrap the read in BEGIN and the pool end it with ROLLBACK: in
+            # autocommit the read is one round trip (pysqlite never opens one for a SELECT)
+            autocommit = self._engine.dialect.name == "postgresql"
+            if autocommit:
+                driver.autocommit = True
+            try:
+                cursor = driver.cursor()
+                cursor.execute(version.CURRENT_SQL)
+                row = cursor.fetchone()
+                cursor.close()
+            finally:
+                if autocommit:
+                    driver.autocommit = False
         finally:
             connection.close()
         return row[0] if row else None
