@@ -343,3 +343,24 @@ def test_search_reads_versions_only_by_key(app, client):
         plan = _plan(app, statement, parameters)
         lines = [line for line in plan.splitlines() if re.search(r"\b(t|article_translation)\b", line)]
         assert lines and all("INTEGER PRIMARY KEY" in line for line in lines), plan
+
+
+def test_after_bench_data_the_newsroom_writes_as_usual(app, runner, staff):
+    """bench-data writes rows with ids of its own; an editor's next article, revision and
+    segments must still get fresh ids (on PostgreSQL the sequences are moved past them)."""
+    from bv.accounts.models import User
+    from bv.articles import service, workflow
+
+    assert runner.invoke(args=["bench-data", "--articles", "5"]).exit_code == 0
+    # and a database that already holds them (--if-fewer writes nothing) is mended too
+    assert runner.invoke(args=["bench-data", "--articles", "5", "--if-fewer"]).exit_code == 0
+    with app.app_context():
+        editor = db.session.scalar(select(User).where(User.email == staff["editor"]))
+        article = service.create_article(source_locale="sq", author=editor)
+        version = service.save_translation(
+            article, "sq", {"headline": "Ura e re", "lede": "Hapet sot.", "body": "Teksti i ri."},
+            user=editor,
+        )
+        workflow.transition(version, "publish", user=editor)
+        db.session.commit()
+        assert article.id > 5 and version.live_revision_id

@@ -16,7 +16,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, text
 
 from bv.articles.models import (
     Article,
@@ -315,4 +315,26 @@ def generate(articles: int, *, seed: int = 1, first: int = 0, index: bool = True
         flush()
         if after_batch:
             after_batch(counts["articles"])
+    advance_sequences()
     return counts
+
+
+# the tables whose rows bench-data writes with ids of its own (to link them without RETURNING)
+OWN_IDS = (Article, ArticleTranslation, Revision, Segment)
+
+
+def advance_sequences() -> None:
+    """PostgreSQL hands out ids from sequences, which rows written with their own ids do not
+    move: set each past the largest id, or the next ordinary insert collides (an editor's
+    save failed with a duplicate revision id). SQLite takes the largest rowid plus one."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for model in OWN_IDS:
+        table = model.__tablename__
+        db.session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence(:table, 'id'),"
+                f" (SELECT COALESCE(max(id), 0) + 1 FROM {table}), false)"
+            ),
+            {"table": table},
+        )
