@@ -186,17 +186,10 @@ def category(category_id: int | None = None):
     form = CategoryForm()
     if request.method == "GET" and item is not None:
         form.key.data = item.key
-        for code in LOCALES:
-            name = item.name_in(code)
-            getattr(form, f"name_{code}").data = name.name if name else ""
+        form.show_names({name.locale: name.name for name in item.names})
     if form.validate_on_submit():
         try:
-            save_category(
-                item,
-                key=form.key.data,
-                names={code: getattr(form, f"name_{code}").data for code in LOCALES},
-                user=current_user,
-            )
+            save_category(item, key=form.key.data, names=form.names(), user=current_user)
         except CategoryClash as clash:
             if clash.locale is None:
                 form.key.errors.append(_("Another section already uses this key."))
@@ -242,15 +235,10 @@ def tag(tag_id: int):
         abort(404)
     form = TagForm()
     if request.method == "GET":
-        for code in LOCALES:
-            getattr(form, f"name_{code}").data = (item.names or {}).get(code, "")
+        form.show_names(item.names or {})
     if form.validate_on_submit():
         try:
-            save_tag(
-                item,
-                names={code: getattr(form, f"name_{code}").data for code in LOCALES},
-                user=current_user,
-            )
+            save_tag(item, names=form.names(), user=current_user)
         except TagClash as clash:
             getattr(form, f"name_{clash.locale}").errors.append(
                 _("Another tag already has this name.")

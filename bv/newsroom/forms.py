@@ -233,17 +233,29 @@ class UserForm(FlaskForm):
     )
 
 
-class CategoryForm(FlaskForm):
-    key = StringField(_l("Key"), validators=[DataRequired(REQUIRED), Length(max=60)])
-    name_sq = StringField(_l("Name in Albanian"), validators=[DataRequired(REQUIRED), Length(max=80), single_line])
-    name_mk = StringField(_l("Name in Macedonian"), validators=[DataRequired(REQUIRED), Length(max=80), single_line])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=80), single_line])
+class NamesByLanguageForm(FlaskForm):
+    """A name in each published language: sections and tags (one line, at most 80)."""
 
-
-class TagForm(FlaskForm):
     name_sq = StringField(_l("Name in Albanian"), validators=[DataRequired(REQUIRED), Length(max=TAG_NAME_MAX), single_line])
     name_mk = StringField(_l("Name in Macedonian"), validators=[DataRequired(REQUIRED), Length(max=TAG_NAME_MAX), single_line])
     name_en = StringField(_l("Name in English"), validators=[DataRequired(REQUIRED), Length(max=TAG_NAME_MAX), single_line])
+
+    def names(self) -> dict[str, str]:
+        """The submitted names by locale."""
+        return {code: self[f"name_{code}"].data for code in LOCALES}
+
+    def show_names(self, names: dict[str, str]) -> None:
+        """Fill the fields with the current names (a GET)."""
+        for code in LOCALES:
+            self[f"name_{code}"].data = names.get(code, "")
+
+
+class CategoryForm(NamesByLanguageForm):
+    key = StringField(_l("Key"), validators=[DataRequired(REQUIRED), Length(max=60)])
+
+
+class TagForm(NamesByLanguageForm):
+    pass
 
 
 class SettingsForm(FlaskForm):
