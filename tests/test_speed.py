@@ -89,7 +89,7 @@ def _counts(app, client, count_queries, urls) -> dict[str, int]:
 # the most each page may ask; the test below pins that they do not grow with content
 MOST = {
     "home": 5, "article": 9, "category": 5, "category later page": 6, "tag": 6,
-    "tag later page": 7, "author": 6, "author later page": 7, "search": 5, "feed": 4,
+    "tag later page": 7, "author": 6, "author later page": 7, "search": 6, "feed": 4,
     "category feed": 5, "sitemap index": 1, "sitemap articles": 1, "sitemap pages": 3,
     "news sitemap": 1, "about": 3,
 }
@@ -337,7 +337,8 @@ def test_search_reads_versions_only_by_key(app, client):
     _generate(app, 30)
     statements = _captured_statements(app, client, [_public_urls(app)["search"]])
     searching = [(s, p) for s, p in statements
-                 if "search_index" in s or re.search(r"article_translation\.id IN", s)]
+                 if ("search_index" in s and "search_index_terms" not in s)
+                 or re.search(r"article_translation\.id IN", s)]
     assert len(searching) == 2, [s for s, _ in searching]
     for statement, parameters in searching:
         plan = _plan(app, statement, parameters)

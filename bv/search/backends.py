@@ -100,16 +100,71 @@ class SqliteFts5(SearchBackend):
         " VALUES (:id, :locale, :h, :l, :b, :hf, :lf, :bf)"
     )
     REMOVE_MANY_SQL = f"DELETE FROM {TABLE} WHERE rowid IN :ids"
+    # every folded word ever indexed (extra words are harmless: they match nothing)
+    TERMS = f"{TABLE}_terms"
+    TERMS_SQL = f"INSERT OR IGNORE INTO {TERMS} (term) VALUES (:term)"
+    # FTS5's prefix indexes cover prefixes of 2 to 4 letters; a longer one is expanded to the
+    # words it begins when they are at most this many
+    PREFIX_INDEXED = 4
+    MOST_WORDS = 32
+
+    def upsert_many(self, session, entries):
+        super().upsert_many(session, entries)
+        words = {
+            word
+            for entry in entries
+            for text_ in (entry.headline_folded, entry.lede_folded, entry.body_folded)
+            for word in text_.split()
+        }
+        if words:
+            session.execute(text(self.TERMS_SQL), [{"term": word} for word in sorted(words)])
 
     def clear(self, session):
         session.execute(text(f"DELETE FROM {TABLE}"))
+        session.execute(text(f"DELETE FROM {self.TERMS}"))
 
-    def match(self, terms: list[Term], fields: tuple[str, ...]) -> str:
+    def expansions(self, session, terms: list[Term]) -> dict[str, list[str]]:
+        """The indexed words each long prefix begins, when they are few.
+
+        FTS5 answers a prefix longer than its prefix indexes by merging the lists of every
+        word it begins, over the whole archive, before a LIMIT can stop it; an OR of those
+        few words is read lazily, newest first, and stops at the cap.
+        """
+        stems = sorted({
+            term.folded for term in terms
+            if term.prefix and len(term.folded) > self.PREFIX_INDEXED and term.folded.isascii()
+        })
+        if not stems:
+            return {}
+        # one statement for every long prefix: a bounded range of the terms' key each
+        parts, params = [], {"most": self.MOST_WORDS + 1}
+        for i, stem in enumerate(stems):
+            params[f"low{i}"] = stem
+            params[f"high{i}"] = stem[:-1] + chr(ord(stem[-1]) + 1)
+            parts.append(
+                f"SELECT * FROM (SELECT {i} AS k, term FROM {self.TERMS}"
+                f" WHERE term >= :low{i} AND term < :high{i} ORDER BY term LIMIT :most)"
+            )
+        words: dict[int, list[str]] = {i: [] for i in range(len(stems))}
+        for k, word in session.execute(text(" UNION ALL ".join(parts)), params):
+            words[k].append(word)
+        return {
+            stem: words[i] for i, stem in enumerate(stems) if len(words[i]) <= self.MOST_WORDS
+        }
+
+    def match(self, terms: list[Term], fields: tuple[str, ...],
+              expansions: dict[str, list[str]] | None = None) -> str:
         """An FTS5 query built only from quoted terms: no reader text is ever syntax."""
         written = " ".join(self.WRITTEN[f] for f in fields)
         folded = " ".join(self.FOLDED[f] for f in fields)
         parts = []
         for term in terms:
+            words = (expansions or {}).get(term.folded)
+            if words is not None:
+                # the folded words hold the written ones' matches (folding keeps prefixes)
+                either = " OR ".join(_fts5_string(word) for word in words)
+                parts.append(f"({{{folded}}} : ({either}))")
+                continue
             star = "*" if term.prefix else ""
             parts.append(
                 f"({{{written}}} : {_fts5_string(term.written)}{star}"
@@ -118,10 +173,13 @@ class SqliteFts5(SearchBackend):
         return " AND ".join(parts)
 
     def search(self, session, locale, terms, *, offset, limit, cap):
+        expansions = self.expansions(session, terms)
+        if any(not words for words in expansions.values()):
+            return 0, []  # a long prefix that begins no indexed word: nothing can match
         params = {
-            "q": self.match(terms, ("headline", "lede", "body")),
-            "q_headline": self.match(terms, ("headline",)),
-            "q_top": self.match(terms, ("headline", "lede")),
+            "q": self.match(terms, ("headline", "lede", "body"), expansions),
+            "q_headline": self.match(terms, ("headline",), expansions),
+            "q_top": self.match(terms, ("headline", "lede"), expansions),
             "locale": locale,
             "cap": cap + 1,
         }
