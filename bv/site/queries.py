@@ -520,13 +520,6 @@ def all_tag_slugs(locale: str) -> dict[int, str]:
     return dict(_tag_slugs_of(key, locale))
 
 
-def tag_by_slug(locale: str, slug: str) -> Tag | None:
-    """A tag by its address in a locale."""
-    tags = all_tags()
-    slugs = tag_slugs(tags, locale)
-    return next((t for t in tags if slugs[t.id] == slug), None)
-
-
 def _tagged(tag_id: int):
     return Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id == tag_id))
 

@@ -129,9 +129,7 @@ def sitemap():
     head, _, tail = url_for("seo.sitemap_articles", first=1).rpartition("1")
     paths = [url_for("seo.sitemap_pages")] + [f"{head}{first}{tail}" for first in starts]
     base = current_app.config["SITE_URL"].rstrip("/")
-    body = render_template(
-        "seo/sitemap-index.xml", sitemaps=[(base + path, None) for path in paths]
-    )
+    body = render_template("seo/sitemap-index.xml", sitemaps=[base + path for path in paths])
     response = _xml(body)
     response.add_etag()
     return response.make_conditional(request)
