@@ -78,6 +78,9 @@ def defaults(instance_path: Path) -> dict:
         "PAGE_CACHE_TIMEOUT": 600,
         "PAGE_CACHE_THRESHOLD": 5000,
         "PAGE_CACHE_RETRY_SECONDS": 10,
+        # with the cache in Redis, the longest a copy of the content version is trusted
+        # (bv/cache/mirror.py): the bound on staleness when a commit cannot reach Redis
+        "PAGE_CACHE_VERSION_SECONDS": 2,
         # what browsers and proxies may do with a public page (Cache-Control)
         "PUBLIC_MAX_AGE": 60,
         "PUBLIC_STALE_WHILE_REVALIDATE": 300,

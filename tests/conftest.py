@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 
 from bv import create_app
 from bv.accounts.permissions import SYSTEM
+from bv.cache import mirror
 from bv.extensions import db, limiter
 
 PG_URL = os.environ.get("BV_TEST_DATABASE_URL")
@@ -118,6 +119,13 @@ def fresh_app(folder: Path, template: Path, **extra):
     # the limiter is one object per process; a shared Redis would carry counts between tests
     with app.app_context():
         limiter.reset()
+    # each test's database has its own content version: a copy of another's must not be trusted
+    redis_copy = mirror.of(app)
+    if redis_copy is not None:
+        try:
+            redis_copy.announce()
+        except Exception:
+            pass  # tests of Redis being away point at a closed port
     yield app
     with app.app_context():
         db.session.remove()

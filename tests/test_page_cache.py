@@ -430,10 +430,16 @@ def test_redis_away_means_no_cache_never_an_error(tmp_path, migrated_template, c
         client = app.test_client()
         from bv.extensions import page_cache
 
+        from bv.cache import mirror
+
         storage = app.extensions["cache"][page_cache]
         asked = []
         real_get = storage.get
         monkeypatch.setattr(storage, "get", lambda key: asked.append(key) or real_get(key))
+        # a hit is first asked of the Redis copy of the content version (mirror.py)
+        copy = mirror.of(app)
+        real_read = copy.read
+        monkeypatch.setattr(copy, "read", lambda *key: asked.append(key) or real_read(*key))
         with caplog.at_level(logging.WARNING, logger="bv"):
             for _ in range(3):
                 answer = client.get(path)
@@ -601,3 +607,107 @@ def test_the_language_of_a_page_is_its_address_not_the_browser(cached_app, cache
     # sitemaps name no language in their address: stored once for everyone too
     assert cached_client.get("/sitemap.xml").headers["X-Page-Cache"] == "miss"
     assert cached_client.get("/sitemap.xml", headers={"Accept-Language": "sq"}).headers["X-Page-Cache"] == "hit"
+
+
+redis_only = pytest.mark.skipif(
+    not REDIS_URL, reason="BV_TEST_REDIS_URL not set: the Redis copy of the content version skipped"
+)
+
+
+@pytest.fixture
+def redis_app(tmp_path, migrated_template):
+    with fresh_app(tmp_path, migrated_template, PAGE_CACHE=True, REDIS_URL=REDIS_URL) as application:
+        yield application
+
+
+@pytest.mark.redis
+@redis_only
+def test_with_redis_a_hit_is_one_round_trip_and_never_asks_the_database(redis_app, monkeypatch):
+    from bv.cache import pages
+
+    path = _published(redis_app)
+    client = redis_app.test_client()
+    assert client.get(path).headers["X-Page-Cache"] == "miss"
+    asked = []
+    real = pages.CachedPages._content_version
+    monkeypatch.setattr(pages.CachedPages, "_content_version",
+                        lambda self: asked.append(1) or real(self))
+    for _ in range(3):
+        answer = client.get(path)
+        assert answer.headers["X-Page-Cache"] == "hit" and "Parku i qytetit" in answer.get_data(as_text=True)
+    assert asked == []
+    # a change committed here is announced before this request ends: the next reader asks
+    # the database for the new token once, and then the copy serves again
+    from bv.articles import service
+    from bv.articles.models import Article
+
+    with redis_app.app_context():
+        article = db.session.scalar(sa.select(Article))
+        service.save_translation(article, "sq", {"headline": "Parku i ri", "lede": "Lede.",
+                                                 "body": "Body."}, user=_editor())
+        db.session.commit()
+    answer = client.get(path)
+    assert answer.headers["X-Page-Cache"] == "miss" and "Parku i ri" in answer.get_data(as_text=True)
+    assert asked == [1]
+    assert client.get(path).headers["X-Page-Cache"] == "hit" and asked == [1]
+
+
+@pytest.mark.redis
+@redis_only
+def test_a_token_read_before_a_commit_is_never_copied_after_it(redis_app):
+    from bv.cache import mirror
+
+    copy = mirror.of(redis_app)
+    copy.announce()
+    generation, token, page = copy.read("page:", ":sq:nothing")
+    assert token is None and page is None
+    with redis_app.app_context():
+        before = version.current()
+    # a writer commits (and announces) between the reader's two steps
+    copy.announce()
+    assert copy.refresh(generation, before) is False
+    assert copy.read("page:", ":sq:nothing")[1] is None
+    # read under the generation now current, the copy is written and trusted, for a short time
+    generation, _, _ = copy.read("page:", ":sq:nothing")
+    assert copy.refresh(generation, before) is True
+    assert copy.read("page:", ":sq:nothing")[1] == before
+    assert 0 < copy.client.ttl(mirror.KEY_PREFIX + mirror.COPY) <= redis_app.config["PAGE_CACHE_VERSION_SECONDS"]
+
+
+@pytest.mark.redis
+@redis_only
+def test_every_commit_that_replaces_the_token_drops_the_copy(redis_app):
+    from bv.cache import mirror
+
+    copy = mirror.of(redis_app)
+    with redis_app.app_context():
+        generation, _, _ = copy.read("page:", ":sq:x")
+        assert copy.refresh(generation, version.current())
+        # a draft save readers cannot see leaves the copy alone
+        from bv.accounts.service import create_user
+        create_user("someone@test.example", "correct horse battery", role="author",
+                    display_name="Someone")
+        db.session.commit()
+        assert copy.read("page:", ":sq:x")[1] == version.current()
+    path = _published(redis_app)
+    assert path
+    with redis_app.app_context():
+        assert copy.read("page:", ":sq:x")[1] is None
+        assert int(copy.client.get(mirror.KEY_PREFIX + mirror.GENERATION)) > int(generation)
+
+
+def test_a_commit_that_cannot_reach_redis_still_commits_and_says_so(tmp_path, migrated_template,
+                                                                    caplog, monkeypatch):
+    monkeypatch.setattr(logging.getLogger("bv"), "disabled", False)
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    with fresh_app(tmp_path, migrated_template, PAGE_CACHE=False, CACHE_REDIS_URL=closed,
+                   REDIS_URL=None) as app:
+        with caplog.at_level(logging.WARNING, logger="bv"):
+            first = _published(app, headline="Tregu i vjetër")
+            second = _published(app, headline="Tregu i ri")
+        client = app.test_client()
+        assert client.get(first).status_code == 200 and client.get(second).status_code == 200
+        # said once, with the bound on how old a cached page may then be
+        warned = [r.getMessage() for r in caplog.records if "content changed" in r.getMessage()]
+        assert warned == ["could not tell Redis the content changed; cached pages may be up to "
+                          f"{app.config['PAGE_CACHE_VERSION_SECONDS']} s old"]

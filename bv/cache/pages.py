@@ -19,7 +19,7 @@ from werkzeug.http import parse_cookie
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import get_current_url
 
-from bv.cache import version
+from bv.cache import mirror, version
 from bv.extensions import db, page_cache
 from bv.i18n import LANG_COOKIE, LOCALES
 from bv.logs import HEADER as REQUEST_ID_HEADER
@@ -160,9 +160,15 @@ def environ_key(environ: dict, content_version: int) -> str:
     Built from the WSGI environ alone, so the fast path (before Flask) and the hook that
     stores a page (after it) compute the same key by construction.
     """
+    before, after = key_parts(environ)
+    return f"{before}{content_version}{after}"
+
+
+def key_parts(environ: dict) -> tuple[str, str]:
+    """environ_key's text before and after the content version (mirror.Mirror.read)."""
     url = get_current_url(environ)
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"page:{content_version}:{language_of(environ)}:{digest}"
+    return "page:", f":{language_of(environ)}:{digest}"
 
 
 def page_key(content_version: int) -> str:
@@ -289,6 +295,18 @@ class CachedPages:
         state = self.app.extensions[EXTENSION]
         if time.monotonic() < state["down_until"]:
             return None
+        redis_copy = mirror.of(self.app)
+        generation = None
+        if redis_copy is not None:
+            before, after = key_parts(environ)
+            try:
+                generation, content_version, stored = redis_copy.read(before, after)
+            except Exception:
+                _failed("read", self.app)
+                return None
+            if content_version is not None:
+                environ[VERSION_KEY] = content_version
+                return stored
         try:
             content_version = self._content_version()
         except Exception:
@@ -297,6 +315,8 @@ class CachedPages:
             return None
         environ[VERSION_KEY] = content_version
         try:
+            if generation is not None:
+                redis_copy.refresh(generation, content_version)
             return self.app.extensions["cache"][page_cache].get(
                 environ_key(environ, content_version)
             )
@@ -338,12 +358,12 @@ def cache_config(app: Flask) -> dict:
     timeout = int(app.config["PAGE_CACHE_TIMEOUT"])
     if not app.config.get("PAGE_CACHE"):
         return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
-    redis_url = app.config.get("CACHE_REDIS_URL") or app.config.get("REDIS_URL")
+    redis_url = mirror.redis_url(app.config)
     if redis_url:
         return {
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": redis_url,
-            "CACHE_KEY_PREFIX": "bv:",
+            "CACHE_KEY_PREFIX": mirror.KEY_PREFIX,
             "CACHE_DEFAULT_TIMEOUT": timeout,
             # a Redis that does not answer must cost a page little, not hang it
             "CACHE_OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
@@ -367,6 +387,7 @@ def init_app(app: Flask) -> None:
     """Bind the cache and install the hooks."""
     app.config["PAGE_CACHE"] = switched_on(app.config.get("PAGE_CACHE"))
     page_cache.init_app(app, config=cache_config(app))
+    mirror.init_app(app)
     app.extensions[EXTENSION] = {"down_until": 0.0}
     app.before_request(serve_cached_page)
     app.after_request(mark_status)

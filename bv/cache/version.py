@@ -7,12 +7,15 @@ import secrets
 from sqlalchemy import event, insert, update
 from sqlalchemy.orm import Session
 
+from bv.cache import mirror
 from bv.cache.models import ContentVersion
 from bv.extensions import db
 
 ROW = 1
 # set by a change readers will see; the token is replaced once, just before the commit
 CHANGED = "bv_content_changed"
+# set when the token was replaced: the commit is announced to the Redis copy (mirror.py)
+REPLACED = "bv_content_replaced"
 
 
 def new_token() -> int:
@@ -46,6 +49,7 @@ def bump(session: Session) -> None:
     )
     if not done.rowcount:
         session.execute(insert(ContentVersion).values(id=ROW, token=new_token()))
+    session.info[REPLACED] = True
 
 
 @event.listens_for(Session, "before_commit")
@@ -56,6 +60,13 @@ def _bump_before_commit(session):
         bump(session)
 
 
+@event.listens_for(Session, "after_commit")
+def _announce_after_commit(session):
+    if session.info.pop(REPLACED, False):
+        mirror.announce_commit()
+
+
 @event.listens_for(Session, "after_rollback")
 def _forget_change(session):
     session.info.pop(CHANGED, None)
+    session.info.pop(REPLACED, None)
