@@ -162,6 +162,20 @@ def prepare(args, env: dict) -> int:
     return int(held.group(1)) if held else args.articles
 
 
+REFERENCE = "reference (Flask+SQLAlchemy+Babel)"
+
+
+def database_url(args, instance: Path) -> str:
+    """The database bv uses here, as SQLAlchemy spells it (bv.config.database_uri)."""
+    if not args.database_url:
+        return f"sqlite:///{instance / 'bv.sqlite3'}"
+    url = args.database_url
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def pages_of(base: str) -> dict[str, str]:
     home = get(base + "/mk/")[1].decode()
     article = re.search(r'href="(/mk/a/[^"]+)"', home).group(1)
@@ -238,6 +252,15 @@ def main() -> int:
             rows = {"baseline (bare Flask, same bytes)": measure(baseline.base, "/", args.duration,
                                                                  args.connections, drain="/")}
             baseline.stop()
+            if cache == "0":
+                # the stack's own floor for an uncached article page (bench/reference.py)
+                reference = Server("bench.reference:app", {
+                    **run_env, "BENCH_BASELINE_BYTES": str(size),
+                    "REFERENCE_DATABASE_URL": database_url(args, instance)}, args.workers)
+                reference.wait(pages["article"])
+                rows[REFERENCE] = measure(reference.base, pages["article"], args.duration,
+                                          args.connections, drain=pages["article"])
+                reference.stop()
             for name, path in pages.items():
                 rows[name] = measure(server.base, path, args.duration, args.connections)
             rss = worker_rss_mib(server.process.pid)

@@ -428,9 +428,8 @@ def test_redis_away_means_no_cache_never_an_error(tmp_path, migrated_template, c
                    REDIS_URL=None) as app:
         path = _published(app)
         client = app.test_client()
-        from bv.extensions import page_cache
-
         from bv.cache import mirror
+        from bv.extensions import page_cache
 
         storage = app.extensions["cache"][page_cache]
         asked = []
