@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 BASELINE = "baseline (bare Flask, same bytes)"
+REFERENCE = "reference (Flask+SQLAlchemy+Babel)"
 GROWTH_LIMIT = 1.5
 
 
@@ -63,6 +64,11 @@ def targets(result: dict) -> list[str]:
         if value is not None:
             lines.append(f"article {mode.replace('_', ' ')}: {value:.2f}x baseline (target >= {wanted}) "
                          f"{'met' if value >= wanted else 'NOT met'}")
+    reference = result.get("cache_off", {}).get("rows", {}).get(REFERENCE)
+    if reference:
+        floor = reference["rps"] / result["cache_off"]["rows"][BASELINE]["rps"]
+        lines.append(f"reference page, no cache: {floor:.2f}x baseline (what Flask, SQLAlchemy "
+                     "and Babel cost before bv adds anything: bench/reference.py)")
     if "cache_on" in result:
         p99 = result["cache_on"]["rows"]["article"]["p99"]
         lines.append(f"article p99 cache on: {p99:.1f} ms (target < 30) {'met' if p99 < 30 else 'NOT met'}")
