@@ -219,7 +219,7 @@ def newsroom(app):
 def _related_headlines(app, slug, limit):
     with app.app_context():
         translation = queries.translation_by_slug("en", slug)
-        return [t.live_headline for t in queries.related(translation, limit=limit)]
+        return [t.live_headline for t in queries.related(translation, limit=limit)[0]]
 
 
 def test_related_fills_category_then_tags_then_latest(app, newsroom):

@@ -72,7 +72,7 @@ def test_notice_page_query_count_is_fixed(demo_app, demo_client, count_queries):
                 assert demo_client.get(f"/{lang}/?unavailable={article_id}").status_code == 200
             counts[(article_id, lang)] = counter.count
     # the home page's own queries plus one for the article's versions
-    assert set(counts.values()) == {6}, counts
+    assert set(counts.values()) == {5}, counts
 
 
 def test_root_redirect_varies_on_cookie_and_accept_language(demo_client):

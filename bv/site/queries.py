@@ -47,7 +47,7 @@ def _versions(*, with_body: bool = False):
     return (
         select(ArticleTranslation)
         .join(ArticleTranslation.article)
-        # categories come from the identity map: every page loads them all for the menu first
+        # category names come from the menu's rows (g.categories, templating.section_name)
         .options(
             contains_eager(ArticleTranslation.article).joinedload(Article.lead_image),
             *(defer(column) for column in unread),
@@ -265,9 +265,54 @@ def sections(locale: str, category_ids, per_category: int = 4) -> dict[int, list
     return grouped
 
 
-def categories() -> list[Category]:
-    """Every category with its names (names load eagerly in a second query)."""
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.id)))
+@dataclass(frozen=True)
+class SectionName:
+    """A category's name and address in one locale, as the reading site shows them."""
+
+    category_id: int
+    locale: str
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A category as the reading site shows it. Every public page loads them all for its menu,
+    so they come as plain rows: building ORM objects for them was a third of a bare page's cost."""
+
+    id: int
+    key: str
+    position: int
+    names: tuple[SectionName, ...]
+
+    def name_in(self, locale: str) -> SectionName | None:
+        """The category's name in one locale."""
+        return next((n for n in self.names if n.locale == locale), None)
+
+
+def categories() -> list[Section]:
+    """Every category with its names, in menu order, from one query."""
+    rows = db.session.execute(
+        select(Category.id, Category.key, Category.position,
+               CategoryName.locale, CategoryName.name, CategoryName.slug)
+        .outerjoin(CategoryName, CategoryName.category_id == Category.id)
+        .order_by(Category.position, Category.id, CategoryName.id)
+    )
+    found: dict[int, tuple] = {}
+    for cid, key, position, locale, name, slug in rows:
+        _, _, _, names = found.setdefault(cid, (cid, key, position, []))
+        if locale is not None:
+            names.append(SectionName(cid, locale, name, slug))
+    return [Section(cid, key, position, tuple(names)) for cid, key, position, names in found.values()]
+
+
+def section_by_slug(sections: list[Section], locale: str, slug: str) -> Section | None:
+    """The category whose address in a locale is this slug, among the loaded ones."""
+    for section in sections:
+        name = section.name_in(locale)
+        if name is not None and name.slug == slug:
+            return section
+    return None
 
 
 def category_by_slug(locale: str, slug: str) -> CategoryName | None:
@@ -352,9 +397,12 @@ def _newest_ids(locale: str, rank: int, condition, exclude_id: int | None, limit
     )
 
 
-def related(translation: ArticleTranslation, limit: int = 4) -> list[ArticleTranslation]:
+def related(translation: ArticleTranslation, limit: int = 4,
+            latest: int = 0) -> tuple[list[ArticleTranslation], list[ArticleTranslation]]:
     """Other published versions in the same language: the same category first, then those
-    sharing a tag, then the latest; newest first within each. One query, whatever fills it."""
+    sharing a tag, then the latest; newest first within each. With `latest`, also that many of
+    the newest versions beside it, less itself and the related ones, for the sidebar. One
+    query, whatever fills it: (related, latest)."""
     category_id = translation.article.category_id
     tag_ids = [tag.id for tag in translation.article.tags]
     same_category = Article.category_id == category_id if category_id is not None else false()
@@ -376,14 +424,21 @@ def related(translation: ArticleTranslation, limit: int = 4) -> list[ArticleTran
             translation.locale, 2, other_category & ~shares_tag, translation.id, limit
         ),
     ]
-    union = _picked(select(groups[0]).union_all(select(groups[1]), select(groups[2])))
+    if latest:
+        # enough of the newest that `latest` remain after the related ones are taken out
+        groups.append(_newest_ids(translation.locale, 3, true(), translation.id, latest + limit))
+    union = _picked(union_all(*(select(group) for group in groups)))
     stmt = (
         _published(translation.locale)
+        .add_columns(union.c.rank)
         .join(union, union.c.tid == ArticleTranslation.id)
         .order_by(union.c.rank, ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
-        .limit(limit)
     )
-    return list(db.session.scalars(stmt).unique())
+    rows = db.session.execute(stmt).all()
+    chosen = [t for t, rank in rows if rank < 3][:limit]
+    shown = {t.id for t in chosen}
+    newest = [t for t, rank in rows if rank == 3 and t.id not in shown][:latest]
+    return chosen, newest
 
 
 def published_versions(article_id: int) -> list[ArticleTranslation]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -78,8 +78,7 @@ def site_image_url() -> str:
 def breadcrumbs_jsonld(translation) -> dict:
     """schema.org BreadcrumbList with the same steps as the article page's visible breadcrumbs."""
     lang = translation.locale
-    category = translation.article.category
-    name = category.name_in(lang) if category else None
+    name = section_name(translation.article, lang)
     steps = [(str(_("Home")), absolute_url("site.home", lang_code=lang))]
     if name:
         steps.append((name.name, absolute_url("site.category", lang_code=lang, slug=name.slug)))
@@ -94,6 +93,19 @@ def breadcrumbs_jsonld(translation) -> dict:
     }
 
 
+def section_name(article, lang: str):
+    """The name of an article's category in a language, from the menu's rows that every public
+    page loads first (never a query per card); from the article itself elsewhere."""
+    if article.category_id is None:
+        return None
+    sections = g.get("sections_by_id")
+    if sections is None:
+        sections = g.sections_by_id = {c.id: c for c in g.get("categories", ())}
+    # a newsroom preview shows no menu, so its page loaded none
+    section = sections.get(article.category_id) or article.category
+    return section.name_in(lang) if section else None
+
+
 def number(value) -> str:
     """A number in the page's locale (1.200 in sq and mk, 1,200 in en)."""
     return format_decimal(value)
@@ -106,6 +118,7 @@ def init_app(app: Flask) -> None:
         news_article_jsonld=news_article_jsonld,
         breadcrumbs_jsonld=breadcrumbs_jsonld,
         absolute_url=absolute_url,
+        section_name=section_name,
     )
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["plain_text"] = plain_text

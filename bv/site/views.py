@@ -179,13 +179,15 @@ def _listing_urls(endpoint: str, listing, slugs: dict[str, str]) -> dict[str, st
 @bp.get("/c/<slug>/")
 def category(slug: str):
     """One category's articles, newest first, a page at a time (keyset)."""
-    name = queries.category_by_slug(g.lang_code, slug)
-    if name is None:
+    # the menu's rows already hold every category's address: no query of its own
+    section = queries.section_by_slug(g.categories, g.lang_code, slug)
+    if section is None:
         abort(404)
-    listing = _keyset_listing("site.category", slug, queries.category_condition(name.category_id))
+    name = section.name_in(g.lang_code)
+    listing = _keyset_listing("site.category", slug, queries.category_condition(section.id))
     if not isinstance(listing, queries.KeysetPage):
         return listing
-    names = sorted(name.category.names, key=lambda n: LOCALES.index(n.locale))
+    names = sorted(section.names, key=lambda n: LOCALES.index(n.locale))
     alternates = _listing_urls("site.category", listing, {n.locale: n.slug for n in names})
     return render_template(
         "site/category.html",
@@ -276,7 +278,7 @@ def article(slug: str):
     versions = {
         t.locale: t for t in translation.article.translations if t.is_published
     }
-    related = queries.related(translation)
+    related, latest = queries.related(translation, latest=5)
     canonical = article_url(translation, absolute=True)
     return render_template(
         "site/article.html",
@@ -284,7 +286,7 @@ def article(slug: str):
         article=translation.article,
         versions=versions,
         related=related,
-        latest=_latest_beside(translation, related),
+        latest=latest,
         share=share_links(canonical, translation.live_headline),
         # every article loads the tags, tagged or not, so its page costs the same queries
         tag_slugs=queries.all_tag_slugs(g.lang_code),
@@ -293,12 +295,6 @@ def article(slug: str):
         switch_target={"article": translation.article_id},
         show_outdated_notice=_show_outdated_notice(),
     )
-
-
-def _latest_beside(translation, related, limit: int = 5) -> list:
-    """The newest articles for the article's sidebar, less itself and those already related."""
-    shown = {translation.id, *(t.id for t in related)}
-    return [t for t in queries.latest(g.lang_code, limit + len(shown)) if t.id not in shown][:limit]
 
 
 def _show_outdated_notice() -> bool:
