@@ -147,6 +147,7 @@ def preview_translation(article_id: int, locale: str):
         article=article,
         versions=versions,
         related=[],
+        tags=article.tags,
         tag_slugs=tag_slugs(db.session.scalars(select(Tag).order_by(Tag.id)), locale),
         author_slug=byline_slug(article.byline) if article.byline else None,
         canonical=None,

@@ -42,17 +42,33 @@ class SearchResult:
 WORKING_TEXT = (ArticleTranslation.body, ArticleTranslation.body_html)
 
 
+# what a card, a listing, a feed item or a cursor reads of a version and its article: a
+# listing's rows are built as ORM objects, and each of the version's thirty-odd columns
+# (a dozen of them timestamps, each converted) cost more to load than the card costs to draw
+CARD_COLUMNS = (
+    ArticleTranslation.article_id, ArticleTranslation.locale, ArticleTranslation.slug,
+    ArticleTranslation.status, ArticleTranslation.live_headline, ArticleTranslation.live_lede,
+    ArticleTranslation.published_at,
+)
+CARD_ARTICLE_COLUMNS = (
+    Article.source_locale, Article.category_id, Article.byline, Article.lead_image_id,
+)
+
+
 def _versions(*, with_body: bool = False):
-    unread = WORKING_TEXT if with_body else (*WORKING_TEXT, ArticleTranslation.live_body_html)
-    return (
-        select(ArticleTranslation)
-        .join(ArticleTranslation.article)
-        # category names come from the menu's rows (g.categories, templating.section_name)
-        .options(
-            contains_eager(ArticleTranslation.article).joinedload(Article.lead_image),
-            *(defer(column) for column in unread),
+    """Versions with their article and lead image: whole for an article's own page
+    (`with_body`, less the working text), as cards otherwise."""
+    article = contains_eager(ArticleTranslation.article)
+    if with_body:
+        options = (article.joinedload(Article.lead_image), *(defer(c) for c in WORKING_TEXT))
+    else:
+        options = (
+            article.load_only(*CARD_ARTICLE_COLUMNS),
+            article.joinedload(Article.lead_image),
+            load_only(*CARD_COLUMNS),
         )
-    )
+    # category names come from the menu's rows (g.categories, templating.section_name)
+    return select(ArticleTranslation).join(ArticleTranslation.article).options(*options)
 
 
 def _published(locale: str, *, with_body: bool = False):
@@ -338,19 +354,60 @@ SIBLING_COLUMNS = (
 
 
 def translation_by_slug(locale: str, slug: str) -> ArticleTranslation | None:
-    """A published version with everything its page shows, sibling versions included."""
-    stmt = (
-        _published(locale, with_body=True)
-        .where(ArticleTranslation.slug == slug)
-        .options(
-            # sibling versions feed the switcher and hreflang: no bodies needed
-            contains_eager(ArticleTranslation.article)
-            .selectinload(Article.translations)
-            .load_only(*SIBLING_COLUMNS),
-            contains_eager(ArticleTranslation.article).selectinload(Article.tags),
-        )
+    """A published version with its article and lead image; its siblings and tags come from
+    sibling_versions() and article_tags_and_slugs(), as plain rows."""
+    stmt = _published(locale, with_body=True).where(ArticleTranslation.slug == slug)
+    return db.session.scalars(stmt).first()
+
+
+@dataclass(frozen=True)
+class VersionLink:
+    """A published language version as the switcher, hreflang and JSON-LD link to it."""
+
+    article_id: int
+    locale: str
+    slug: str
+    live_headline: str
+
+
+def sibling_versions(article_id: int) -> dict[str, VersionLink]:
+    """An article's published versions by locale, as plain rows: loading them as ORM objects
+    (a second, eager query) cost more than the version itself."""
+    rows = db.session.execute(
+        select(ArticleTranslation.article_id, ArticleTranslation.locale, ArticleTranslation.slug,
+               ArticleTranslation.live_headline)
+        .where(ArticleTranslation.article_id == article_id,
+               ArticleTranslation.status == "published")
     )
-    return db.session.scalars(stmt).unique().first()
+    return {row.locale: VersionLink(*row) for row in rows}
+
+
+@dataclass(frozen=True)
+class PageTag:
+    """A tag as a reading page shows it."""
+
+    id: int
+    key: str
+    names: dict
+
+    def name_in(self, locale: str) -> str:
+        """The tag's label in one locale, falling back to its key (as Tag.name_in)."""
+        return self.names.get(locale) or self.key
+
+
+def article_tags_and_slugs(article_id: int, locale: str) -> tuple[list[PageTag], dict[int, str]]:
+    """An article's tags (by key, as Article.tags) and every tag's address in a locale, from
+    one query: the addresses need every tag's name (two tags may slugify alike)."""
+    mine = (
+        select(article_tags.c.tag_id)
+        .where(article_tags.c.article_id == article_id, article_tags.c.tag_id == Tag.id)
+        .exists()
+    )
+    rows = db.session.execute(select(Tag.id, Tag.key, Tag.names, mine).order_by(Tag.id)).all()
+    key = tuple((i, k, tuple(sorted((names or {}).items()))) for i, k, names, _ in rows)
+    tags = sorted((PageTag(i, k, names or {}) for i, k, names, tagged in rows if tagged),
+                  key=lambda tag: tag.key)
+    return tags, dict(_tag_slugs_of(key, locale))
 
 
 def redirect_for(locale: str, slug: str) -> ArticleTranslation | None:
@@ -397,14 +454,15 @@ def _newest_ids(locale: str, rank: int, condition, exclude_id: int | None, limit
     )
 
 
-def related(translation: ArticleTranslation, limit: int = 4,
-            latest: int = 0) -> tuple[list[ArticleTranslation], list[ArticleTranslation]]:
+def related(translation: ArticleTranslation, limit: int = 4, latest: int = 0,
+            tag_ids: list[int] | None = None) -> tuple[list[ArticleTranslation], list[ArticleTranslation]]:
     """Other published versions in the same language: the same category first, then those
     sharing a tag, then the latest; newest first within each. With `latest`, also that many of
     the newest versions beside it, less itself and the related ones, for the sidebar. One
-    query, whatever fills it: (related, latest)."""
+    query, whatever fills it: (related, latest). `tag_ids`: the article's, when known."""
     category_id = translation.article.category_id
-    tag_ids = [tag.id for tag in translation.article.tags]
+    if tag_ids is None:
+        tag_ids = [tag.id for tag in translation.article.tags]
     same_category = Article.category_id == category_id if category_id is not None else false()
     shares_tag = (
         Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids)))
@@ -565,13 +623,6 @@ def cached_tag_slugs(tags: list[Tag], locale: str) -> dict[int, str]:
     """tag_slugs() remembered per set of tag names: every article page shows tag links, and
     slugifying every tag's name on each request was the article page's largest cost."""
     key = tuple((t.id, t.key, tuple(sorted((t.names or {}).items()))) for t in tags)
-    return dict(_tag_slugs_of(key, locale))
-
-
-def all_tag_slugs(locale: str) -> dict[int, str]:
-    """Every tag's address in a locale, from plain rows (no ORM objects to build)."""
-    rows = db.session.execute(select(Tag.id, Tag.key, Tag.names).order_by(Tag.id))
-    key = tuple((i, k, tuple(sorted((names or {}).items()))) for i, k, names in rows)
     return dict(_tag_slugs_of(key, locale))
 
 

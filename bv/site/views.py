@@ -275,10 +275,9 @@ def article(slug: str):
         if moved is not None:
             return redirect(article_url(moved), code=301)
         abort(404)
-    versions = {
-        t.locale: t for t in translation.article.translations if t.is_published
-    }
-    related, latest = queries.related(translation, latest=5)
+    versions = queries.sibling_versions(translation.article_id)
+    tags, tag_slugs = queries.article_tags_and_slugs(translation.article_id, g.lang_code)
+    related, latest = queries.related(translation, latest=5, tag_ids=[tag.id for tag in tags])
     canonical = article_url(translation, absolute=True)
     return render_template(
         "site/article.html",
@@ -288,8 +287,8 @@ def article(slug: str):
         related=related,
         latest=latest,
         share=share_links(canonical, translation.live_headline),
-        # every article loads the tags, tagged or not, so its page costs the same queries
-        tag_slugs=queries.all_tag_slugs(g.lang_code),
+        tags=tags,
+        tag_slugs=tag_slugs,
         author_slug=byline_slug(translation.article.byline) if translation.article.byline else None,
         canonical=canonical,
         switch_target={"article": translation.article_id},
