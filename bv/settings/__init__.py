@@ -12,8 +12,10 @@ from bv.settings.models import SiteSetting
 
 def settings_for(locale: str) -> dict[str, str]:
     """All settings for one locale in one query; translated values win over shared ones."""
-    rows = db.session.scalars(
-        select(SiteSetting).where(SiteSetting.locale.in_(("", locale)))
+    # plain rows: every public page asks this before anything else
+    rows = db.session.execute(
+        select(SiteSetting.key, SiteSetting.locale, SiteSetting.value)
+        .where(SiteSetting.locale.in_(("", locale)))
     ).all()
     values = {r.key: r.value for r in rows if r.locale == ""}
     values.update({r.key: r.value for r in rows if r.locale == locale})

@@ -8,7 +8,18 @@ from functools import lru_cache
 from types import SimpleNamespace
 
 from markupsafe import Markup
-from sqlalchemy import and_, false, func, literal_column, or_, select, text, true, union_all
+from sqlalchemy import (
+    and_,
+    bindparam,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import contains_eager, defer, load_only
 
 from bv.articles.models import (
@@ -252,8 +263,17 @@ def author_condition(bylines: list[str]):
 
 def latest(locale: str, limit: int = 7) -> list[ArticleTranslation]:
     """The newest published versions in a locale."""
-    stmt = _published(locale).order_by(ArticleTranslation.published_at.desc()).limit(limit)
-    return list(db.session.scalars(stmt).unique())
+    return list(db.session.scalars(_latest_statement(limit), {"locale": locale}).unique())
+
+
+@lru_cache(maxsize=8)
+def _latest_statement(limit: int):
+    # built once per length: the home page and every feed ask it
+    return (
+        _published(bindparam("locale"))
+        .order_by(ArticleTranslation.published_at.desc())
+        .limit(limit)
+    )
 
 
 def sections(locale: str, category_ids, per_category: int = 4) -> dict[int, list[ArticleTranslation]]:
@@ -356,8 +376,15 @@ SIBLING_COLUMNS = (
 def translation_by_slug(locale: str, slug: str) -> ArticleTranslation | None:
     """A published version with its article and lead image; its siblings and tags come from
     sibling_versions() and article_tags_and_slugs(), as plain rows."""
-    stmt = _published(locale, with_body=True).where(ArticleTranslation.slug == slug)
-    return db.session.scalars(stmt).first()
+    return db.session.scalars(_by_slug_statement(), {"locale": locale, "slug": slug}).first()
+
+
+@lru_cache(maxsize=1)
+def _by_slug_statement():
+    # built once: every article page asks it
+    return _published(bindparam("locale"), with_body=True).where(
+        ArticleTranslation.slug == bindparam("slug")
+    )
 
 
 @dataclass(frozen=True)
@@ -454,6 +481,43 @@ def _newest_ids(locale: str, rank: int, condition, exclude_id: int | None, limit
     )
 
 
+@lru_cache(maxsize=16)
+def _related_statement(has_category: bool, has_tags: bool, limit: int, latest: int):
+    """related()'s statement for one shape, built once, with the version's locale, id, category
+    and tags as parameters: building it anew on every article page cost a third of the query."""
+    locale, self_id, category_id = bindparam("locale"), bindparam("self_id"), bindparam("category_id")
+    same_category = Article.category_id == category_id if has_category else false()
+    shares_tag = (
+        Article.id.in_(
+            select(article_tags.c.article_id)
+            .where(article_tags.c.tag_id.in_(bindparam("tag_ids", expanding=True)))
+        )
+        if has_tags
+        else false()
+    )
+    other_category = (
+        or_(Article.category_id != category_id, Article.category_id.is_(None))
+        if has_category
+        else true()
+    )
+    # three disjoint groups, each at most `limit` long, so the union always can fill the list
+    groups = [
+        _newest_ids(locale, 0, same_category, self_id, limit),
+        _newest_ids(locale, 1, other_category & shares_tag, self_id, limit),
+        _newest_ids(locale, 2, other_category & ~shares_tag, self_id, limit),
+    ]
+    if latest:
+        # enough of the newest that `latest` remain after the related ones are taken out
+        groups.append(_newest_ids(locale, 3, true(), self_id, latest + limit))
+    union = _picked(union_all(*(select(group) for group in groups)))
+    return (
+        _published(locale)
+        .add_columns(union.c.rank)
+        .join(union, union.c.tid == ArticleTranslation.id)
+        .order_by(union.c.rank, ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
+    )
+
+
 def related(translation: ArticleTranslation, limit: int = 4, latest: int = 0,
             tag_ids: list[int] | None = None) -> tuple[list[ArticleTranslation], list[ArticleTranslation]]:
     """Other published versions in the same language: the same category first, then those
@@ -463,36 +527,13 @@ def related(translation: ArticleTranslation, limit: int = 4, latest: int = 0,
     category_id = translation.article.category_id
     if tag_ids is None:
         tag_ids = [tag.id for tag in translation.article.tags]
-    same_category = Article.category_id == category_id if category_id is not None else false()
-    shares_tag = (
-        Article.id.in_(select(article_tags.c.article_id).where(article_tags.c.tag_id.in_(tag_ids)))
-        if tag_ids
-        else false()
-    )
-    other_category = (
-        or_(Article.category_id != category_id, Article.category_id.is_(None))
-        if category_id is not None
-        else true()
-    )
-    # three disjoint groups, each at most `limit` long, so the union always can fill the list
-    groups = [
-        _newest_ids(translation.locale, 0, same_category, translation.id, limit),
-        _newest_ids(translation.locale, 1, other_category & shares_tag, translation.id, limit),
-        _newest_ids(
-            translation.locale, 2, other_category & ~shares_tag, translation.id, limit
-        ),
-    ]
-    if latest:
-        # enough of the newest that `latest` remain after the related ones are taken out
-        groups.append(_newest_ids(translation.locale, 3, true(), translation.id, latest + limit))
-    union = _picked(union_all(*(select(group) for group in groups)))
-    stmt = (
-        _published(translation.locale)
-        .add_columns(union.c.rank)
-        .join(union, union.c.tid == ArticleTranslation.id)
-        .order_by(union.c.rank, ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
-    )
-    rows = db.session.execute(stmt).all()
+    stmt = _related_statement(category_id is not None, bool(tag_ids), limit, latest)
+    params = {"locale": translation.locale, "self_id": translation.id}
+    if category_id is not None:
+        params["category_id"] = category_id
+    if tag_ids:
+        params["tag_ids"] = list(tag_ids)
+    rows = db.session.execute(stmt, params).all()
     chosen = [t for t, rank in rows if rank < 3][:limit]
     shown = {t.id for t in chosen}
     newest = [t for t, rank in rows if rank == 3 and t.id not in shown][:latest]
