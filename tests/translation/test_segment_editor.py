@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bv.accounts.models import User
+from bv.articles.categories import save_category
 from bv.articles.models import Article
+from bv.articles.service import update_shared_fields
 from bv.extensions import db
 from bv.jobs.models import Job
 from bv.translation import inline, sync
@@ -293,6 +295,13 @@ def test_the_preview_shows_the_saved_text_as_readers_would_and_is_never_indexed(
     html = _page(client, drafted)
     _save(client, drafted, key="headline", text="Наслов за преглед", reviewed=False,
           token=_token(html, "headline"))
+    with mt_app.app_context():
+        admin = db.session.scalar(select(User).where(User.role == "admin"))
+        section = save_category(None, key="preview-desk", user=admin,
+                                names={"sq": "Tavolina", "mk": "Деск", "en": "Desk"})
+        update_shared_fields(db.session.get(Article, drafted), user=admin, category=section,
+                             byline="", tags_text="")
+        db.session.commit()
     response = client.get(f"/newsroom/articles/{drafted}/mk/preview")
     assert response.status_code == 200
     assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
@@ -304,8 +313,10 @@ def test_the_preview_shows_the_saved_text_as_readers_would_and_is_never_indexed(
     assert "<strong>" in page or "<em>" in page
     assert "Preview" in page or "Преглед" in page
     with mt_app.app_context():
-        assert db.session.get(Article, drafted).translation("mk").live_headline == "", \
-            "nothing went live"
+        article = db.session.get(Article, drafted)
+        assert article.translation("mk").live_headline == "", "nothing went live"
+    # a preview loads no menu: the section's name comes from the article itself
+    assert '<p class="kicker"><a href="/mk/c/desk/">Деск</a></p>' in page
     assert client.get(f"/newsroom/articles/{drafted}/en/preview").status_code == 404
 
 
