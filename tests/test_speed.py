@@ -365,3 +365,49 @@ def test_after_bench_data_the_newsroom_writes_as_usual(app, runner, staff):
         workflow.transition(version, "publish", user=editor)
         db.session.commit()
         assert article.id > 5 and version.live_revision_id
+
+
+def _related_steps(app, tag_ids) -> int:
+    """SQLite virtual-machine steps (in hundreds) of the newest mk version's related stories."""
+    with app.test_request_context("/mk/"):
+        translation = db.session.scalar(
+            select(ArticleTranslation)
+            .where(ArticleTranslation.locale == "mk", ArticleTranslation.status == "published")
+            .order_by(ArticleTranslation.published_at.desc())
+        )
+        tag_ids = [t.id for t in translation.article.tags] if tag_ids is None else tag_ids
+        steps = 0
+
+        def count() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        sqlite = db.session.connection().connection.driver_connection
+        sqlite.set_progress_handler(count, 100)
+        try:
+            related, latest = queries.related(translation, latest=5, tag_ids=tag_ids)
+        finally:
+            sqlite.set_progress_handler(None, 100)
+        assert len(related) == 4 and len(latest) == 5
+        return steps
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="counts SQLite's own steps")
+def test_related_stories_cost_the_same_whatever_the_archive_holds(app, monkeypatch):
+    """Sharing a tag no other article carries must not walk the whole listing to find none:
+    the work of related() stays flat from 40 to 400 articles, for the article's own tags and
+    for a tag nobody else has."""
+    # a small window, so that both archives fill it (its cost grows until it is full)
+    monkeypatch.setattr(queries, "TAG_NEIGHBOURS", 2)
+    queries._related_statement.cache_clear()
+    try:
+        _generate(app, 40)
+        small = {"own": _related_steps(app, None), "alone": _related_steps(app, [2**31 - 1])}
+        _generate(app, 360, seed=2)
+        large = {"own": _related_steps(app, None), "alone": _related_steps(app, [2**31 - 1])}
+    finally:
+        # statements built with the small window must not outlive this test
+        queries._related_statement.cache_clear()
+    for kind in small:
+        assert large[kind] <= small[kind] * 1.5 + 5, (kind, small, large)

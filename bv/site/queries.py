@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    union,
     union_all,
 )
 from sqlalchemy.orm import contains_eager, defer, load_only
@@ -481,20 +482,63 @@ def _newest_ids(locale: str, rank: int, condition, exclude_id: int | None, limit
     )
 
 
-@lru_cache(maxsize=16)
-def _related_statement(has_category: bool, has_tags: bool, limit: int, latest: int):
+# related stories by tag look at each shared tag's newest articles only (by id, on the
+# (tag_id, article_id) index), and at no more than this many of the article's tags: a walk
+# down the whole listing for a tag no other article has cost 150 ms at 100,000 articles
+TAG_NEIGHBOURS = 20
+MOST_RELATED_TAGS = 8
+
+
+def _tag_neighbours(locale, rank: int, condition, exclude_id, limit: int, count: int):
+    """Like _newest_ids, among the newest TAG_NEIGHBOURS articles of each of `count` tags
+    (parameters tag_0, tag_1...): at most TAG_NEIGHBOURS * count rows are read and sorted,
+    whatever the archive holds."""
+    parts = [
+        select(article_tags.c.article_id)
+        .where(article_tags.c.tag_id == bindparam(f"tag_{i}"))
+        .order_by(article_tags.c.article_id.desc())
+        .limit(TAG_NEIGHBOURS)
+        # wrapped, because a compound SELECT may not order or limit its parts directly
+        .subquery()
+        for i in range(count)
+    ]
+    # a UNION (not ALL): an article carrying two of the tags is one candidate
+    candidates = union(*(select(part.c.article_id) for part in parts)).subquery()
+    return (
+        select(ArticleTranslation.id.label("tid"), literal_column(str(int(rank))).label("rank"))
+        # the candidates drive the join, so the listing index is never walked
+        .select_from(candidates)
+        .join(ArticleTranslation, ArticleTranslation.article_id == candidates.c.article_id)
+        .join(ArticleTranslation.article)
+        .where(
+            ArticleTranslation.locale == locale,
+            ArticleTranslation.status == "published",
+            ArticleTranslation.id != exclude_id,
+            condition,
+        )
+        .order_by(ArticleTranslation.published_at.desc(), ArticleTranslation.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+
+
+@lru_cache(maxsize=64)
+def _related_statement(has_category: bool, tag_count: int, limit: int, latest: int):
     """related()'s statement for one shape, built once, with the version's locale, id, category
     and tags as parameters: building it anew on every article page cost a third of the query."""
     locale, self_id, category_id = bindparam("locale"), bindparam("self_id"), bindparam("category_id")
     same_category = Article.category_id == category_id if has_category else false()
-    shares_tag = (
-        Article.id.in_(
+    if tag_count:
+        # a probe of the (article_id, tag_id) key per row walked, never a list of every
+        # article carrying the tags
+        shares_none = ~(
             select(article_tags.c.article_id)
-            .where(article_tags.c.tag_id.in_(bindparam("tag_ids", expanding=True)))
+            .where(article_tags.c.article_id == Article.id,
+                   article_tags.c.tag_id.in_(bindparam("tag_ids", expanding=True)))
+            .exists()
         )
-        if has_tags
-        else false()
-    )
+    else:
+        shares_none = true()
     other_category = (
         or_(Article.category_id != category_id, Article.category_id.is_(None))
         if has_category
@@ -503,8 +547,12 @@ def _related_statement(has_category: bool, has_tags: bool, limit: int, latest: i
     # three disjoint groups, each at most `limit` long, so the union always can fill the list
     groups = [
         _newest_ids(locale, 0, same_category, self_id, limit),
-        _newest_ids(locale, 1, other_category & shares_tag, self_id, limit),
-        _newest_ids(locale, 2, other_category & ~shares_tag, self_id, limit),
+        (
+            _tag_neighbours(locale, 1, other_category, self_id, limit, tag_count)
+            if tag_count
+            else _newest_ids(locale, 1, false(), self_id, limit)
+        ),
+        _newest_ids(locale, 2, other_category & shares_none, self_id, limit),
     ]
     if latest:
         # enough of the newest that `latest` remain after the related ones are taken out
@@ -521,18 +569,22 @@ def _related_statement(has_category: bool, has_tags: bool, limit: int, latest: i
 def related(translation: ArticleTranslation, limit: int = 4, latest: int = 0,
             tag_ids: list[int] | None = None) -> tuple[list[ArticleTranslation], list[ArticleTranslation]]:
     """Other published versions in the same language: the same category first, then those
-    sharing a tag, then the latest; newest first within each. With `latest`, also that many of
+    sharing a tag (among each tag's newest TAG_NEIGHBOURS), then the latest; newest first
+    within each. With `latest`, also that many of
     the newest versions beside it, less itself and the related ones, for the sidebar. One
     query, whatever fills it: (related, latest). `tag_ids`: the article's, when known."""
     category_id = translation.article.category_id
     if tag_ids is None:
         tag_ids = [tag.id for tag in translation.article.tags]
-    stmt = _related_statement(category_id is not None, bool(tag_ids), limit, latest)
+    tag_ids = sorted(tag_ids)
+    looked_at = tag_ids[:MOST_RELATED_TAGS]
+    stmt = _related_statement(category_id is not None, len(looked_at), limit, latest)
     params = {"locale": translation.locale, "self_id": translation.id}
     if category_id is not None:
         params["category_id"] = category_id
     if tag_ids:
-        params["tag_ids"] = list(tag_ids)
+        params["tag_ids"] = tag_ids
+        params.update({f"tag_{i}": tag_id for i, tag_id in enumerate(looked_at)})
     rows = db.session.execute(stmt, params).all()
     chosen = [t for t, rank in rows if rank < 3][:limit]
     shown = {t.id for t in chosen}
