@@ -92,13 +92,13 @@ def worker_rss_mib(master: int) -> list[float]:
 class Server:
     """gunicorn on a free loopback port, stopped on exit."""
 
-    def __init__(self, app: str, env: dict, workers: int):
+    def __init__(self, app: str, env: dict, workers: int, cwd: Path = ROOT):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", str(workers), "-k", "sync", "-b",
              f"127.0.0.1:{self.port}", app],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         )
 
     def wait(self, path: str = "/") -> None:
