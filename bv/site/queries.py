@@ -315,7 +315,7 @@ class SectionName:
 @dataclass(frozen=True)
 class Section:
     """A category as the reading site shows it. Every public page loads them all for its menu,
-    so they come as plain rows: building ORM objects for them was a third of a bare page's cost."""
+    so they come as plain rows from one query, not as ORM objects with a second for names."""
 
     id: int
     key: str
@@ -525,7 +525,8 @@ def _tag_neighbours(locale, rank: int, condition, exclude_id, limit: int, count:
 @lru_cache(maxsize=64)
 def _related_statement(has_category: bool, tag_count: int, limit: int, latest: int):
     """related()'s statement for one shape, built once, with the version's locale, id, category
-    and tags as parameters: building it anew on every article page cost a third of the query."""
+    and tags as parameters: building it anew on every article page was about a third of the
+    query's time in Python."""
     locale, self_id, category_id = bindparam("locale"), bindparam("self_id"), bindparam("category_id")
     same_category = Article.category_id == category_id if has_category else false()
     if tag_count:
@@ -570,9 +571,9 @@ def related(translation: ArticleTranslation, limit: int = 4, latest: int = 0,
             tag_ids: list[int] | None = None) -> tuple[list[ArticleTranslation], list[ArticleTranslation]]:
     """Other published versions in the same language: the same category first, then those
     sharing a tag (among each tag's newest TAG_NEIGHBOURS), then the latest; newest first
-    within each. With `latest`, also that many of
-    the newest versions beside it, less itself and the related ones, for the sidebar. One
-    query, whatever fills it: (related, latest). `tag_ids`: the article's, when known."""
+    within each. With `latest`, also that many of the newest versions beside it, less itself
+    and the related ones, for the sidebar. One query, whatever fills it: (related, latest).
+    `tag_ids`: the article's, when known."""
     category_id = translation.article.category_id
     if tag_ids is None:
         tag_ids = [tag.id for tag in translation.article.tags]
