@@ -352,13 +352,6 @@ def section_by_slug(sections: list[Section], locale: str, slug: str) -> Section 
     return None
 
 
-def category_by_slug(locale: str, slug: str) -> CategoryName | None:
-    """A category's name row by its slug in a locale."""
-    return db.session.scalar(
-        select(CategoryName).where(CategoryName.locale == locale, CategoryName.slug == slug)
-    )
-
-
 def category_page(locale: str, category_id: int, cursor: Cursor | None, per_page: int):
     """One page of a category's published versions, found by its cursor (keyset)."""
     return keyset_page(locale, category_condition(category_id), cursor, per_page)

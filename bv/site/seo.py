@@ -59,20 +59,24 @@ def rss():
 def category_rss(slug: str):
     """An RSS 2.0 feed of one category's newest published articles in one language."""
     lang = g.lang_code
-    name = queries.category_by_slug(lang, slug)
-    if name is None:
+    sections = queries.categories()
+    found = queries.section_by_slug(sections, lang, slug)
+    if found is None:
         abort(404)
+    name = found.name_in(lang)
     section = plain_text(name.name)
     return _rss_response(
         title=_("%(site)s: %(section)s section", site=current_app.config["SITE_NAME"], section=section),
         link=absolute_url("site.category", slug=name.slug),
         self_link=absolute_url("feeds.category_rss", slug=name.slug),
         description=_("The newest articles in %(section)s", section=section),
-        items=queries.category_feed_items(lang, name.category_id, FEED_SIZE),
+        items=queries.category_feed_items(lang, found.id, FEED_SIZE),
+        sections=sections,
     )
 
 
-def _rss_response(*, title: str, link: str, self_link: str, description: str, items) -> Response:
+def _rss_response(*, title: str, link: str, self_link: str, description: str, items,
+                  sections=None) -> Response:
     """An RSS 2.0 document in the request's language; titles and descriptions are plain text."""
     lang = g.lang_code
     feed = FeedGenerator()
@@ -84,8 +88,8 @@ def _rss_response(*, title: str, link: str, self_link: str, description: str, it
     feed.description(description)
     feed.language(lang)
     feed.lastBuildDate(utcnow())
-    # every category with its names in two queries, instead of one lazy load per category
-    categories = {c.id: c for c in queries.categories()}
+    # every category with its names in one query (or the caller's), never one per item
+    categories = {c.id: c for c in (sections if sections is not None else queries.categories())}
     # feedgen prepends entries, so add the oldest first
     for translation in reversed(items):
         entry = feed.add_entry()
