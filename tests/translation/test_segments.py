@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -140,14 +140,16 @@ def test_round_trip_renders_the_same_html(parts):
 
 @PROPERTY
 @given(bodies)
+# found by hypothesis in a full run: a caption that is only an underscore
+@example(parts=[("picture", '![](image:0 "_")')])
 def test_translated_words_keep_links_and_structure(parts):
     body = join(parts)
     segments = split(values(body))
     translated = {s.key: translate_words(s.text) for s in segments}
-    # a picture without alt text or caption, or a caption of bare punctuation ("*"), has no
-    # word to translate
+    # a picture without alt text or caption, or a caption of bare punctuation ("*") or of
+    # digits and underscores ("_", which \w matches), has no letter for the stand-in to change
     assert any(translated[s.key] != s.text for s in segments) or not any(
-        re.search(r"\w", s.text) for s in segments
+        re.search(r"[^\W\d_]", s.text) for s in segments
     )
     rebuilt = assemble(skeleton(values(body)), translated)["body"]
     before, after = Structure(html(body)), Structure(html(rebuilt))
